@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -50,7 +50,7 @@ async def naming(aws: AwsClientFactory) -> Naming:
 
 
 @pytest.fixture
-async def provisioned(aws: AwsClientFactory, naming: Naming) -> AsyncIterator[Naming]:
+async def provisioned(aws: AwsClientFactory, naming: Naming) -> Naming:
     """The full topology applied under this test's environment name."""
     await apply_topology(aws, TOPOLOGY, naming)
-    yield naming
+    return naming

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Naming:
-    """Physical names are ``driftgate-<env>-<logical>``, so several environments share an account."""
+    """Physical names are ``driftgate-<env>-<logical>``: environments can share an account."""
 
     env: str
     region: str = "us-east-1"

@@ -24,7 +24,7 @@ class Topic:
 
 @dataclass(frozen=True)
 class Queue:
-    """A work queue and its dead-letter queue; poison messages move there after max_receive_count."""
+    """A work queue and its DLQ; poison messages move there after ``max_receive_count``."""
 
     logical: str
     visibility_timeout_seconds: int = 60
@@ -121,12 +121,14 @@ TOPOLOGY = Topology(
     ),
     subscriptions=(
         Subscription(PAYLOAD_EVENTS_TOPIC, PROFILER_QUEUE, ("driftgate.payload.landed.v1",)),
-        Subscription(
-            SCHEMA_EVENTS_TOPIC, NOTIFIER_QUEUE, ("driftgate.schema.drift.detected.v1",)
-        ),
+        Subscription(SCHEMA_EVENTS_TOPIC, NOTIFIER_QUEUE, ("driftgate.schema.drift.detected.v1",)),
     ),
     tables=(
-        Table(API_KEYS_TABLE, Attribute("key_hash"), indexes=(Index("by-source", Attribute("source_id")),)),
+        Table(
+            API_KEYS_TABLE,
+            Attribute("key_hash"),
+            indexes=(Index("by-source", Attribute("source_id")),),
+        ),
         Table(SCHEMA_REGISTRY_TABLE, Attribute("source_id"), Attribute("version_sk")),
         Table(
             PROCESSED_EVENTS_TABLE,

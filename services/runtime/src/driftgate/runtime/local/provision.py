@@ -16,6 +16,7 @@ from driftgate.runtime.topology import Queue, Table, Topology
 if TYPE_CHECKING:
     from types_aiobotocore_dynamodb import DynamoDBClient
     from types_aiobotocore_sqs import SQSClient
+    from types_aiobotocore_sqs.literals import QueueAttributeNameType
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ async def apply_topology(factory: AwsClientFactory, topology: Topology, naming: 
 
 
 async def _create_queue_with_dlq(sqs: SQSClient, queue: Queue, naming: Naming) -> str:
-    fifo_attrs = {"FifoQueue": "true"} if queue.fifo else {}
+    fifo_attrs: dict[QueueAttributeNameType, str] = {"FifoQueue": "true"} if queue.fifo else {}
     dlq = await sqs.create_queue(
         QueueName=naming.name(queue.dlq_logical, fifo=queue.fifo),
         Attributes={"MessageRetentionPeriod": str(queue.dlq_retention_seconds), **fifo_attrs},
@@ -128,11 +129,17 @@ async def _create_table(ddb: DynamoDBClient, table: Table, naming: Naming) -> No
             attrs[index.sort_key.name] = index.sort_key.type
             index_keys.append({"AttributeName": index.sort_key.name, "KeyType": "RANGE"})
         gsis.append(
-            {"IndexName": index.name, "KeySchema": index_keys, "Projection": {"ProjectionType": "ALL"}}
+            {
+                "IndexName": index.name,
+                "KeySchema": index_keys,
+                "Projection": {"ProjectionType": "ALL"},
+            }
         )
     kwargs: dict[str, object] = {
         "TableName": name,
-        "AttributeDefinitions": [{"AttributeName": k, "AttributeType": v} for k, v in attrs.items()],
+        "AttributeDefinitions": [
+            {"AttributeName": k, "AttributeType": v} for k, v in attrs.items()
+        ],
         "KeySchema": key_schema,
         "BillingMode": "PAY_PER_REQUEST",
     }
