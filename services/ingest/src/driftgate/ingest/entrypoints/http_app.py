@@ -1,0 +1,118 @@
+"""The ingest HTTP API (aiohttp.web, see docs/adr/0002)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Awaitable, Callable
+
+import orjson
+from aiohttp import web
+from opentelemetry.trace import SpanKind, Status, StatusCode
+
+from driftgate.ingest.entrypoints.problems import from_error, problem_response
+from driftgate.ingest.errors import IngestError
+from driftgate.ingest.handlers import IngestDeps, LandPayload, land_payload
+from driftgate.runtime import telemetry
+from driftgate.runtime.correlation import bind_correlation_id, correlation_id
+
+log = logging.getLogger(__name__)
+
+CORRELATION_HEADER = "X-Correlation-ID"
+_CORRELATION_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+DEPS_KEY = web.AppKey("deps", IngestDeps)
+CHUNK_KEY = web.AppKey("chunk", int)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def _correlation_id(request: web.Request) -> str:
+    supplied = request.headers.get(CORRELATION_HEADER, "")
+    return supplied if _CORRELATION_RE.fullmatch(supplied) else uuid.uuid4().hex
+
+
+@web.middleware
+async def observe(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Correlation id, a SERVER span continuing the caller's trace, and problem+json errors."""
+    cid = _correlation_id(request)
+    route = request.match_info.route.resource
+    name = f"{request.method} {route.canonical if route else request.path}"
+    with (
+        bind_correlation_id(cid),
+        telemetry.tracer().start_as_current_span(
+            name,
+            context=telemetry.context_from_headers(request.headers),
+            kind=SpanKind.SERVER,
+            attributes={"http.request.method": request.method, "url.path": request.path},
+        ) as span,
+    ):
+        try:
+            response = await handler(request)
+        except IngestError as exc:
+            span.set_status(Status(StatusCode.ERROR if exc.status >= 500 else StatusCode.UNSET))
+            log.info("request rejected", extra={"status": exc.status, "problem": exc.problem})
+            response = from_error(exc, cid, request.path)
+        except web.HTTPException as exc:
+            response = problem_response(
+                status=exc.status,
+                problem="http-" + str(exc.status),
+                title=exc.reason,
+                detail=exc.text or exc.reason,
+                correlation_id=cid,
+                instance=request.path,
+            )
+        except Exception:
+            log.exception("unhandled error")
+            span.set_status(Status(StatusCode.ERROR))
+            response = problem_response(
+                status=500,
+                problem="internal",
+                title="Internal error",
+                detail="an unexpected error occurred; quote the correlation id when reporting it",
+                correlation_id=cid,
+                instance=request.path,
+            )
+        span.set_attribute("http.response.status_code", response.status)
+        response.headers[CORRELATION_HEADER] = cid
+        traceparent, _ = telemetry.current_traceparent()
+        if traceparent:
+            response.headers["traceparent"] = traceparent
+        return response
+
+
+async def post_payload(request: web.Request) -> web.Response:
+    deps = request.app[DEPS_KEY]
+    chunk = request.app[CHUNK_KEY]
+    landed = await land_payload(
+        LandPayload(
+            source_id=request.match_info["source_id"],
+            api_key=request.headers.get("X-Api-Key"),
+            content_type=request.headers.get("Content-Type", ""),
+            body=request.content.iter_chunked(chunk),
+            correlation_id=correlation_id(),
+        ),
+        deps,
+    )
+    location = f"s3://{landed.bucket}/{landed.key}"
+    return web.Response(
+        status=202,
+        body=orjson.dumps(
+            {
+                "ingest_id": landed.ingest_id,
+                "location": location,
+                "sha256": landed.sha256,
+                "size": landed.size_bytes,
+            }
+        ),
+        content_type="application/json",
+    )
+
+
+def create_app(deps: IngestDeps, *, read_chunk_bytes: int = 64 * 1024) -> web.Application:
+    # client_max_size is only a backstop: the handler enforces the real limit while streaming.
+    app = web.Application(middlewares=[observe], client_max_size=deps.max_body_bytes + 1)
+    app[DEPS_KEY] = deps
+    app[CHUNK_KEY] = read_chunk_bytes
+    app.router.add_post("/v1/sources/{source_id}/payloads", post_payload)
+    return app

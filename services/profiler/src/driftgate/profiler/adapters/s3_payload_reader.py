@@ -1,0 +1,51 @@
+"""Reads raw payloads from S3, bounded in size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from driftgate.profiler.errors import PayloadUnavailableError, UnreadablePayloadError
+from driftgate.runtime.aws_errors import classify
+
+if TYPE_CHECKING:
+    from types_aiobotocore_s3 import S3Client
+
+
+class S3PayloadReader:
+    def __init__(self, s3: S3Client, max_bytes: int, chunk_bytes: int = 1024 * 1024) -> None:
+        self._s3 = s3
+        self._max = max_bytes
+        self._chunk = chunk_bytes
+
+    async def read(self, bucket: str, key: str) -> bytes:
+        try:
+            resp = await self._s3.get_object(Bucket=bucket, Key=key)
+            if resp["ContentLength"] > self._max:
+                raise UnreadablePayloadError(
+                    f"payload of {resp['ContentLength']} bytes exceeds the {self._max}-byte limit"
+                )
+            parts = []
+            async with resp["Body"] as stream:
+                while chunk := await stream.read(self._chunk):
+                    parts.append(chunk)
+            return b"".join(parts)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in {"NoSuchKey", "NoSuchBucket"}:
+                raise UnreadablePayloadError(f"raw object s3://{bucket}/{key} is missing") from exc
+            raise PayloadUnavailableError(str(classify(exc, "read raw object"))) from exc
+        except BotoCoreError as exc:
+            raise PayloadUnavailableError(str(classify(exc, "read raw object"))) from exc
+
+
+@dataclass
+class FakePayloadReader:
+    objects: dict[tuple[str, str], bytes] = field(default_factory=dict)
+
+    async def read(self, bucket: str, key: str) -> bytes:
+        try:
+            return self.objects[(bucket, key)]
+        except KeyError:
+            raise UnreadablePayloadError(f"raw object s3://{bucket}/{key} is missing") from None
