@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Generic, Literal, TypeVar
+from typing import Any, ClassVar, Generic, Literal, Self, TypeVar
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 DataT = TypeVar("DataT", bound="EventData")
 
@@ -88,6 +88,14 @@ class CloudEvent(BaseModel, Generic[DataT]):
         if value.tzinfo is None:
             raise ValueError("time must be timezone-aware (RFC 3339)")
         return value
+
+    @model_validator(mode="after")
+    def _type_matches_data(self) -> Self:
+        # Otherwise an envelope could announce one event type while carrying another's data.
+        expected = type(self.data).event_type()
+        if self.type != expected:
+            raise ValueError(f"type {self.type!r} does not match its data model ({expected!r})")
+        return self
 
     @classmethod
     def wrap(
