@@ -32,3 +32,7 @@ class PublishError(TransientError):
 
 class NotReadyError(TransientError):
     """The service cannot serve yet (dependencies unreachable)."""
+
+
+class PoisonMessageError(PermanentError):
+    """A queue message that can never be handled: undecodable, invalid or of an unknown type."""
