@@ -7,6 +7,8 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
 
 from driftgate.runtime.aws import AwsClientFactory, resolve_account_id
 from driftgate.runtime.local.emulator import EmbeddedAws
@@ -22,6 +24,13 @@ def _no_real_aws(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith("AWS_"):
             monkeypatch.delenv(name)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _sdk_tracer_provider() -> None:
+    """Spans must be real (recording, with valid ids) so trace propagation can be asserted."""
+    if not isinstance(trace.get_tracer_provider(), TracerProvider):
+        trace.set_tracer_provider(TracerProvider())
 
 
 @pytest.fixture(scope="session")

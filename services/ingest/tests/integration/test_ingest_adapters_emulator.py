@@ -17,7 +17,9 @@ async def test_raw_objects_are_written_once_with_metadata(
     bucket = provisioned.bucket(RAW_BUCKET)
     async with aws.client("s3") as s3:
         store = S3RawObjectStore(s3, bucket)
-        assert await store.put_raw("raw/k.json", b"{}", "application/json", {"sha256": "ab"}) == bucket
+        assert (
+            await store.put_raw("raw/k.json", b"{}", "application/json", {"sha256": "ab"}) == bucket
+        )
         with pytest.raises(StorageUnavailableError):
             await store.put_raw("raw/k.json", b"[]", "application/json", {})
         head = await s3.head_object(Bucket=bucket, Key="raw/k.json")
@@ -26,7 +28,9 @@ async def test_raw_objects_are_written_once_with_metadata(
     assert body == b"{}"
 
 
-async def test_missing_bucket_maps_to_unavailable(aws: AwsClientFactory, provisioned: Naming) -> None:
+async def test_missing_bucket_maps_to_unavailable(
+    aws: AwsClientFactory, provisioned: Naming
+) -> None:
     async with aws.client("s3") as s3:
         store = S3RawObjectStore(s3, "no-such-bucket-driftgate")
         with pytest.raises(StorageUnavailableError):

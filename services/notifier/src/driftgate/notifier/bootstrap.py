@@ -1,0 +1,25 @@
+"""Wires adapters to the notifier's handlers. Entrypoints pass real adapters, tests pass fakes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from driftgate.contracts.events import SchemaDriftDetectedV1
+from driftgate.notifier.handlers import NotifierDeps, on_schema_drift
+from driftgate.runtime.publisher import EventPublisher
+from driftgate.runtime.routing import EventRouter
+
+
+def bootstrap(
+    *, publisher: EventPublisher, clock: Callable[[], datetime] | None = None
+) -> EventRouter:
+    """Return the router that handles every message type the notifier consumes."""
+    extra: dict[str, Any] = {"clock": clock} if clock else {}
+    router = EventRouter()
+    router.register(
+        SchemaDriftDetectedV1, partial(on_schema_drift, deps=NotifierDeps(publisher, **extra))
+    )
+    return router
