@@ -70,37 +70,42 @@ async def test_accepted_payload_returns_202_receipt(
     assert event.traceparent.split("-")[1] == resp.headers["traceparent"].split("-")[1]
 
 
+VALID = "valid"
+
+
 @pytest.mark.parametrize(
-    ("headers", "data", "path", "status", "problem"),
+    ("api_key", "ctype", "data", "path", "status", "problem"),
     [
-        ({}, b"{}", URL, 401, "unauthenticated"),
-        ({"X-Api-Key": "dgk_wrong"}, b"{}", URL, 401, "unauthenticated"),
-        ({"Content-Type": "text/plain"}, b"{}", URL, 415, "unsupported-media-type"),
-        ({}, b"", URL, 400, "empty-body"),
-        ({}, b"x" * 2048, URL, 413, "payload-too-large"),
-        ({}, b"{}", "/v1/sources/BAD!/payloads", 400, "invalid-source-id"),
-        ({}, b"{}", "/v1/sources/billing/payloads", 403, "forbidden-source"),
-        ({}, b"{}", "/v1/nowhere", 404, "http-404"),
+        (None, "application/json", b"{}", URL, 401, "unauthenticated"),
+        ("dgk_wrong", "application/json", b"{}", URL, 401, "unauthenticated"),
+        (VALID, "text/plain", b"{}", URL, 415, "unsupported-media-type"),
+        (VALID, "application/json", b"", URL, 400, "empty-body"),
+        (VALID, "application/json", b"x" * 2048, URL, 413, "payload-too-large"),
+        (VALID, "application/json", b"{}", "/v1/sources/BAD!/payloads", 400, "invalid-source-id"),
+        (VALID, "application/json", b"{}", "/v1/sources/billing/payloads", 403, "forbidden-source"),
+        (VALID, "application/json", b"{}", "/v1/nowhere", 404, "http-404"),
     ],
 )
 async def test_errors_are_problem_json(
     harness: tuple[Harness, ClientSession, str],
-    headers: dict[str, str],
+    api_key: str | None,
+    ctype: str,
     data: bytes,
     path: str,
     status: int,
     problem: str,
 ) -> None:
     h, session, base = harness
-    sent = {"X-Api-Key": h.key, "Content-Type": "application/json", **headers}
-    if "X-Api-Key" in headers or status == 401 and not headers:
-        sent = {k: v for k, v in sent.items() if k != "X-Api-Key"} | headers
-    async with session.post(base + path, data=data, headers=sent) as resp:
+    headers = {"Content-Type": ctype}
+    if api_key is not None:
+        headers["X-Api-Key"] = h.key if api_key == VALID else api_key
+    async with session.post(base + path, data=data, headers=headers) as resp:
         assert resp.status == status
         assert resp.content_type == "application/problem+json"
         body = await resp.json(content_type=None)
     assert body["type"].endswith("/" + problem)
     assert body["status"] == status
+    assert body["detail"]
     assert body["correlation_id"] == resp.headers["X-Correlation-ID"]
     assert h.raw.objects == {}
     assert h.publisher.events() == []
