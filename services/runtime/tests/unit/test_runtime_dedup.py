@@ -10,7 +10,7 @@ async def test_marked_events_are_seen_per_consumer() -> None:
     assert await store.seen("profiler", "e1")
     assert not await store.seen("notifier", "e1")
     await store.mark_done("profiler", "e1")  # idempotent
-    assert len(store) == 1
+    assert store.size == 1
 
 
 async def test_lru_evicts_the_least_recently_used() -> None:
@@ -19,7 +19,7 @@ async def test_lru_evicts_the_least_recently_used() -> None:
     await store.mark_done("c", "b")
     assert await store.seen("c", "a")  # refreshes "a", so "b" is now the oldest
     await store.mark_done("c", "d")
-    assert len(store) == 2
+    assert store.size == 2
     assert await store.seen("c", "a")
     assert not await store.seen("c", "b")
     assert await store.seen("c", "d")

@@ -73,7 +73,7 @@ def test_undecodable_bodies_are_poison(body: str, reason: str) -> None:
 def test_invalid_data_for_a_known_type_is_poison() -> None:
     obj = landed_event().to_dict()
     obj["data"]["sha256"] = "not-a-hash"
-    with pytest.raises(PoisonMessageError, match="invalid driftgate.payload.landed.v1"):
+    with pytest.raises(PoisonMessageError, match=r"invalid driftgate\.payload\.landed\.v1"):
         decode_body(json.dumps(obj))
 
 

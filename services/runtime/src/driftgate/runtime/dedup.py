@@ -88,7 +88,9 @@ class InMemoryDedupStore:
         self._max = max_entries
         self._done: OrderedDict[tuple[str, str], None] = OrderedDict()
 
-    def __len__(self) -> int:
+    @property
+    def size(self) -> int:
+        # Not __len__: an empty store would be falsy and ``store or default`` would drop it.
         return len(self._done)
 
     async def seen(self, consumer: str, event_id: str) -> bool:
