@@ -4,6 +4,9 @@ A new schema is compatible when it accepts every document the old one accepted a
 declares every field the old one declared, so consumers built on the new schema read events
 from old producers, and consumers of the old schema lose nothing. Anything else needs a new
 major version of the event.
+
+The check is conservative where deciding is impractical: any changed ``pattern``, ``format``
+or ``multipleOf`` counts as narrowing, as does a newly added bound.
 """
 
 from __future__ import annotations
