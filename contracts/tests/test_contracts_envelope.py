@@ -50,6 +50,14 @@ def test_type_names_carry_the_major_version() -> None:
     assert len(BY_TYPE) == len(EVENT_MODELS), "two models claim the same event type"
 
 
+def test_attribute_names_are_valid_cloudevents_names() -> None:
+    # CloudEvents 1.0: lower-case ASCII letters and digits only, so every SDK and binding
+    # (HTTP headers, Kafka, AMQP) can carry them.
+    for name in CloudEvent.model_fields:
+        if name != "data":
+            assert re.fullmatch(r"[a-z0-9]{1,20}", name), name
+
+
 def test_wrap_derives_type_and_dataschema_from_the_data_model() -> None:
     first = CloudEvent.wrap(landed(), source="/driftgate/ingest", subject="orders-eu")
     second = CloudEvent.wrap(landed(), source="/driftgate/ingest")
