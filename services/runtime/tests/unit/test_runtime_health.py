@@ -11,6 +11,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from driftgate.runtime.health import HealthEndpoints, HealthServer, health_routes
+from driftgate.runtime.lifecycle import ServiceRunner
+from driftgate.runtime.settings import RuntimeSettings
 
 
 class Gate:
@@ -103,3 +105,40 @@ async def test_stop_is_idempotent_and_frees_the_port() -> None:
     async with aiohttp.ClientSession() as session:
         with pytest.raises(aiohttp.ClientConnectionError):
             await session.get(f"{url}/healthz")
+
+
+class _Draining:
+    """Holds run() open after stop() until the test has looked at /readyz."""
+
+    def __init__(self) -> None:
+        self.started = asyncio.Event()
+        self.stop_called = asyncio.Event()
+        self.finish = asyncio.Event()
+
+    async def run(self) -> None:
+        self.started.set()
+        await self.finish.wait()
+
+    async def stop(self, grace: float) -> None:
+        self.stop_called.set()
+
+
+async def test_readiness_follows_the_service_runner_through_drain() -> None:
+    runner = ServiceRunner("notifier", RuntimeSettings())
+    component = _Draining()
+    runner.add(component)
+    server = await runner.enter(HealthServer("127.0.0.1", 0, gate=runner))
+    serving = asyncio.create_task(runner.serve())
+    await component.started.wait()
+    assert (await _get(f"{server.url}/readyz"))[0] == 200
+
+    stopping = asyncio.create_task(runner.shutdown())
+    await component.stop_called.wait()
+    # Still draining: the health server is up, alive, and no longer ready.
+    assert (await _get(f"{server.url}/readyz"))[0] == 503
+    assert (await _get(f"{server.url}/healthz"))[0] == 200
+    component.finish.set()
+    await stopping
+    await serving
+    with pytest.raises(RuntimeError):
+        _ = server.port

@@ -138,6 +138,7 @@ class HealthServer:
     async def stop(self) -> None:
         """Idempotent: close the listener and wait for open requests."""
         runner, self._runner = self._runner, None
+        self._port = None
         if runner is not None:
             await runner.cleanup()
 
