@@ -40,12 +40,13 @@ class SnsEventPublisher:
         self._naming = naming
 
     async def publish(self, topic: str, event: CloudEvent[Any]) -> None:
-        event = telemetry.inject_into_event(event)
         attrs: dict[str, MessageAttributeValueTypeDef] = {
             name: {"DataType": "String", "StringValue": value}
             for name, value in message_attributes(event).items()
         }
         with telemetry.producer_span(f"publish {event.type}", event, topic):
+            # Injected inside the PRODUCER span so the consumer's span becomes its child.
+            event = telemetry.inject_into_event(event)
             try:
                 await self._sns.publish(
                     TopicArn=self._naming.topic_arn(topic),

@@ -1,0 +1,5 @@
+import sys
+
+from driftgate.notifier.entrypoints.worker import main
+
+sys.exit(main())

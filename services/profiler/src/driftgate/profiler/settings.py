@@ -1,0 +1,18 @@
+"""Profiler settings (env prefix ``DRIFTGATE_PROFILER_``)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ProfilerSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DRIFTGATE_PROFILER_", extra="ignore")
+
+    health_port: int = Field(default=8082, ge=0, le=65535)
+    max_concurrency: int = Field(default=4, ge=1)
+    max_payload_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        gt=0,
+        description="Larger payloads are rejected until the streaming profiler lands",
+    )
