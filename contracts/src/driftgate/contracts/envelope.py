@@ -82,6 +82,16 @@ class CloudEvent(BaseModel, Generic[DataT]):
     )
     data: DataT
 
+    @field_validator("traceparent")
+    @classmethod
+    def _w3c_traceparent(cls, value: str | None) -> str | None:
+        # The pattern checks the shape; W3C also forbids version ff and all-zero ids.
+        if value is not None:
+            version, trace_id, span_id, _ = value.split("-")
+            if version == "ff" or trace_id == "0" * 32 or span_id == "0" * 16:
+                raise ValueError("traceparent is not a valid W3C trace context")
+        return value
+
     @field_validator("time")
     @classmethod
     def _require_timezone(cls, value: datetime) -> datetime:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from driftgate.contracts.envelope import EventData
 from driftgate.contracts.events.payload import SOURCE_ID_PATTERN
@@ -31,4 +30,4 @@ class AlertRaisedV1(EventData):
     detail: str = Field(max_length=4096)
     caused_by_event_id: str
     dedup_key: str = Field(description="Alerts with the same key describe the same condition")
-    raised_at: datetime
+    raised_at: AwareDatetime

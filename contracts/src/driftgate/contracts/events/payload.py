@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from driftgate.contracts.envelope import EventData
 
@@ -22,6 +21,6 @@ class PayloadLandedV1(EventData):
     bucket: str = Field(min_length=3, max_length=63)
     key: str = Field(min_length=1, max_length=1024)
     content_type: str
-    size_bytes: int = Field(ge=0)
+    size_bytes: int = Field(ge=0, le=2**63 - 1)
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-    received_at: datetime
+    received_at: AwareDatetime

@@ -24,6 +24,9 @@ _CORRELATION_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 DEPS_KEY = web.AppKey("deps", IngestDeps)
 CHUNK_KEY = web.AppKey("chunk", int)
 
+# Probes hit these every few seconds; tracing them would bury the payload traces.
+_UNTRACED_PATHS = frozenset({"/healthz", "/readyz"})
+
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -35,6 +38,8 @@ def _correlation_id(request: web.Request) -> str:
 @web.middleware
 async def observe(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Correlation id, a SERVER span continuing the caller's trace, and problem+json errors."""
+    if request.path in _UNTRACED_PATHS:
+        return await handler(request)
     cid = _correlation_id(request)
     route = request.match_info.route.resource
     name = f"{request.method} {route.canonical if route else request.path}"

@@ -32,6 +32,8 @@ class EmbeddedAws:
         if self._server is None:
             from moto.server import ThreadedMotoServer  # noqa: PLC0415
 
+            # moto's werkzeug logs every request at INFO, which buries the services' own logs.
+            logging.getLogger("werkzeug").setLevel(logging.WARNING)
             server = ThreadedMotoServer(ip_address=self._host, port=self._port, verbose=False)
             server.start()
             self._server = server
