@@ -130,3 +130,19 @@ def test_invalid_sample_is_rejected(path: Path) -> None:
 def test_malformed_input_is_rejected_with_a_clear_error(raw: bytes, message: str) -> None:
     with pytest.raises(InvalidEventError, match=message):
         parse_event(raw)
+
+
+TOLERATED = sorted((SAMPLES_DIR / "tolerated").glob("*.json"))
+
+
+def test_there_are_tolerated_samples() -> None:
+    assert len(TOLERATED) >= 2
+
+
+@pytest.mark.parametrize("path", TOLERATED, ids=lambda p: p.stem)
+def test_events_from_newer_producers_are_still_read(path: Path) -> None:
+    """A newer minor producer may add optional fields or extensions; old readers go on."""
+    raw = json.loads(path.read_bytes())
+    event = parse_event(path.read_bytes())
+    assert event.id == raw["id"]
+    assert event.data.source_id == raw["data"]["source_id"]

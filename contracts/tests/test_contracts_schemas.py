@@ -64,7 +64,8 @@ def test_schema_describes_the_whole_envelope_of_one_event(model: type[EventData]
         schema["properties"]
     )
     assert schema["properties"]["data"] == {"$ref": f"#/$defs/{model.__name__}"}
-    assert schema["additionalProperties"] is False
+    # CloudEvents consumers must accept (and forward) extension attributes they do not know.
+    assert schema["additionalProperties"] is True
 
 
 def test_rendering_is_stable_sorted_and_ends_with_a_newline() -> None:

@@ -20,9 +20,13 @@ TYPE_PREFIX = "driftgate."
 
 
 class EventData(BaseModel):
-    """Base for every event payload. Subclasses declare their CloudEvents type and version."""
+    """Base for every event payload. Subclasses declare their CloudEvents type and version.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Readers are tolerant: unknown fields are ignored, because adding an optional field is a
+    compatible change within a major version and older consumers must keep working.
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     event_name: ClassVar[str]
     """Dotted name without prefix or version, e.g. ``payload.landed``."""
@@ -61,9 +65,12 @@ def utcnow() -> datetime:
 
 
 class CloudEvent(BaseModel, Generic[DataT]):
-    """A CloudEvents 1.0 event in structured JSON mode, with the distributed-tracing extension."""
+    """A CloudEvents 1.0 event in structured JSON mode, with the distributed-tracing extension.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Unknown extension attributes are kept (and forwarded), as CloudEvents asks of consumers.
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True)
 
     specversion: Literal["1.0"] = SPEC_VERSION
     id: str = Field(default_factory=new_event_id, min_length=1, max_length=256)
