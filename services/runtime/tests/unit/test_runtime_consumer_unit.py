@@ -15,6 +15,7 @@ from driftgate.runtime.consumer import (
     retry_delay,
 )
 from driftgate.runtime.consumer_fakes import FakeSqs
+from driftgate.runtime.correlation import correlation_id
 from driftgate.runtime.dedup import InMemoryDedupStore
 from driftgate.runtime.errors import PermanentError, TransientError
 from driftgate.runtime.telemetry import trace_id_hex
@@ -337,3 +338,18 @@ def test_retry_delay_doubles_per_receive_and_is_capped() -> None:
 def test_invalid_options_are_rejected(options: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="must be"):
         make_consumer(FakeSqs(), "https://sqs.fake.local/0/q", Recorder(), **options)
+
+
+async def test_handler_runs_with_the_events_correlation_id() -> None:
+    sqs = FakeSqs()
+    url = sqs.create_queue("q")
+    seen: list[str | None] = []
+
+    async def handler(event: CloudEvent[Any]) -> None:
+        seen.append(correlation_id())
+
+    sqs.send(url, landed(correlationid="req-42").to_json().decode())
+    sqs.send(url, landed(ingest_id="ing-2").to_json().decode())
+    await run_until(make_consumer(sqs, url, handler), lambda: len(seen) == 2)
+    assert "req-42" in seen
+    assert all(seen)  # an event without one still gets a fresh id for its logs

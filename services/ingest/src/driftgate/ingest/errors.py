@@ -41,7 +41,12 @@ class UnsupportedMediaTypeError(IngestError):
 
 
 class StorageUnavailableError(IngestError):
-    """S3 or SNS refused or failed; the client should retry and nothing half-written is visible."""
+    """S3 or SNS refused or failed; the client should retry.
+
+    If S3 stored the object but SNS refused the event, the object stays (the raw zone is
+    immutable) without a ``payload.landed.v1``; the retry lands a new object. The full ingest
+    issue removes this gap with multipart uploads completed only after publishing.
+    """
 
     status, problem, title = 503, "storage-unavailable", "Temporarily unavailable"
     retryable = True

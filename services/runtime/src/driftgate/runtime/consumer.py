@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from driftgate.runtime import telemetry
+from driftgate.runtime.correlation import bind_correlation_id
 from driftgate.runtime.dedup import DedupStore
 from driftgate.runtime.errors import DriftgateError
 from driftgate.runtime.inbound import decode_body
@@ -266,8 +267,12 @@ class SqsConsumer:
                     if await self._dedup.seen(self._name, event.id):
                         log.info("duplicate event skipped", extra=fields)
                     else:
-                        with telemetry.consumer_span(
-                            f"handle {event.type}", event, self._queue_name
+                        # The producer's correlation id follows the event into our logs.
+                        with (
+                            bind_correlation_id(event.correlationid),
+                            telemetry.consumer_span(
+                                f"handle {event.type}", event, self._queue_name
+                            ),
                         ):
                             await self._handler(event)
                         await self._dedup.mark_done(self._name, event.id)
