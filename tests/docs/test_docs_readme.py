@@ -43,7 +43,13 @@ def normalise(value: str) -> str | float:
 def test_every_documented_default_matches_the_code() -> None:
     table = README.split("## Configuration", 1)[1].split("\n## ", 1)[0]
     documented = dict(re.findall(r"^\| `([A-Z0-9_]+)` \| `([^`]+)` \|", table, re.MULTILINE))
-    classes = [AwsSettings, RuntimeSettings, IngestSettings, ProfilerSettings, NotifierSettings]
+    classes: list[type[BaseSettings]] = [
+        AwsSettings,
+        RuntimeSettings,
+        IngestSettings,
+        ProfilerSettings,
+        NotifierSettings,
+    ]
     actual: dict[str, str] = {}
     for settings in classes:
         for env, field in zip(env_names(settings), settings.model_fields.values(), strict=True):
