@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from driftgate.contracts import CloudEvent, parse_event
+from driftgate.runtime.local.provision import allow_sns_policy
 from driftgate.runtime.naming import Naming
 from driftgate.runtime.topology import ALERTS_TOPIC
 
@@ -26,18 +27,7 @@ async def create_alert_tap(sqs: SQSClient, sns: SNSClient, naming: Naming) -> st
     url = (await sqs.create_queue(QueueName=name))["QueueUrl"]
     queue_arn = naming.queue_arn(TAP_LOGICAL)
     topic_arn = naming.topic_arn(ALERTS_TOPIC)
-    policy = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "sns.amazonaws.com"},
-                "Action": "sqs:SendMessage",
-                "Resource": queue_arn,
-                "Condition": {"ArnEquals": {"aws:SourceArn": topic_arn}},
-            }
-        ],
-    }
+    policy = allow_sns_policy(queue_arn, topic_arn)
     await sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(policy)})
     await sns.subscribe(
         TopicArn=topic_arn,

@@ -55,7 +55,7 @@ async def apply_topology(factory: AwsClientFactory, topology: Topology, naming: 
             queue_arn = naming.queue_arn(sub.queue)
             await sqs.set_queue_attributes(
                 QueueUrl=queue_url,
-                Attributes={"Policy": json.dumps(_allow_sns_policy(queue_arn, topic_arn))},
+                Attributes={"Policy": json.dumps(allow_sns_policy(queue_arn, topic_arn))},
             )
             await sns.subscribe(
                 TopicArn=topic_arn,
@@ -99,7 +99,8 @@ async def _create_queue_with_dlq(sqs: SQSClient, queue: Queue, naming: Naming) -
     return created["QueueUrl"]
 
 
-def _allow_sns_policy(queue_arn: str, topic_arn: str) -> dict[str, object]:
+def allow_sns_policy(queue_arn: str, topic_arn: str) -> dict[str, object]:
+    """The queue policy that lets one topic deliver to one queue."""
     return {
         "Version": "2012-10-17",
         "Statement": [
