@@ -4,7 +4,7 @@ SHELL := /bin/bash
 
 # Use uv from PATH, or install it with pip into the user site and run it as a module.
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
-SRC := contracts/src services/runtime/src services/ingest/src services/profiler/src services/notifier/src cli/src benchmarks
+SRC := contracts/src services/runtime/src services/ingest/src services/profiler/src services/notifier/src services/status/src cli/src benchmarks
 
 .PHONY: help uv install run test check lint format typecheck bench schemas clean
 
