@@ -19,6 +19,7 @@ from driftgate.runtime.correlation import bind_correlation_id
 from driftgate.runtime.dedup import DedupStore
 from driftgate.runtime.errors import DriftgateError
 from driftgate.runtime.inbound import decode_body
+from driftgate.runtime.message_visibility import SQS_MAX_VISIBILITY, MessageVisibility, retry_delay
 from driftgate.runtime.routing import EventHandler, EventRouter, UnroutableEventError
 
 if TYPE_CHECKING:
@@ -47,9 +48,7 @@ __all__ = [
 T = TypeVar("T")
 
 SQS_MAX_BATCH = 10
-SQS_MAX_VISIBILITY = 12 * 3600
 _RECEIVE_BACKOFF_MAX = 30.0
-_RELEASE_TIMEOUT = 5.0
 
 
 class SqsPort(Protocol):
@@ -66,13 +65,6 @@ class SqsPort(Protocol):
     async def change_message_visibility(
         self, **kwargs: Unpack[ChangeMessageVisibilityRequestTypeDef]
     ) -> EmptyResponseMetadataTypeDef: ...
-
-
-def retry_delay(receive_count: int, base: int, cap: int) -> int:
-    """Seconds a failed message stays invisible: doubles with each receive, capped."""
-    if base <= 0:
-        return 0
-    return min(cap, SQS_MAX_VISIBILITY, base << min(max(receive_count - 1, 0), 20))
 
 
 @dataclass
@@ -128,6 +120,7 @@ class SqsConsumer:
         self._tasks: set[asyncio.Task[None]] = set()
         self._event_locks: dict[str, _EventLock] = {}
         self._abandoned: list[str] = []
+        self._visibility_of = MessageVisibility(sqs, queue_url, visibility_timeout)
 
     @property
     def name(self) -> str:
@@ -260,7 +253,7 @@ class SqsConsumer:
             "receive_count": receive_count,
         }
         try:
-            async with self._heartbeat(receipt, fields):
+            async with self._visibility_of.heartbeat(receipt, fields):
                 event = decode_body(message.get("Body", ""))
                 fields.update(event_id=event.id, event_type=event.type)
                 async with self._exclusive(event.id):
@@ -296,39 +289,13 @@ class SqsConsumer:
             extra={**fields, "error": repr(exc), "retryable": retryable, "retry_in": delay},
             exc_info=exc,
         )
-        await self._set_visibility(receipt, delay, fields)
+        await self._visibility_of.set(receipt, delay, fields)
 
     async def _delete(self, receipt: str, fields: dict[str, Any]) -> None:
         try:
             await self._sqs.delete_message(QueueUrl=self._queue_url, ReceiptHandle=receipt)
         except Exception as exc:  # the event is marked done, so a redelivery is skipped
             log.warning("delete failed", extra={**fields, "error": repr(exc)})
-
-    async def _set_visibility(self, receipt: str, seconds: int, fields: dict[str, Any]) -> bool:
-        try:
-            await self._sqs.change_message_visibility(
-                QueueUrl=self._queue_url, ReceiptHandle=receipt, VisibilityTimeout=seconds
-            )
-        except Exception as exc:  # the old timeout still applies, so nothing is lost
-            log.warning("visibility change failed", extra={**fields, "error": repr(exc)})
-            return False
-        return True
-
-    @contextlib.asynccontextmanager
-    async def _heartbeat(self, receipt: str, fields: dict[str, Any]) -> AsyncIterator[None]:
-        """Keep the message invisible while its handler runs, however long that takes."""
-        task = asyncio.create_task(self._extend_visibility(receipt, fields))
-        try:
-            yield
-        finally:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-
-    async def _extend_visibility(self, receipt: str, fields: dict[str, Any]) -> None:
-        interval = self._visibility / 3
-        while True:
-            await asyncio.sleep(interval)
-            await self._set_visibility(receipt, self._visibility, fields)
 
     @contextlib.asynccontextmanager
     async def _exclusive(self, event_id: str) -> AsyncIterator[None]:
@@ -367,9 +334,4 @@ class SqsConsumer:
     async def _release_abandoned(self) -> None:
         """Make cancelled messages visible again now, instead of after their timeout."""
         abandoned, self._abandoned = self._abandoned, []
-        if not abandoned:
-            return
-        fields = {"consumer": self._name}
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(_RELEASE_TIMEOUT):
-                await asyncio.gather(*(self._set_visibility(r, 0, fields) for r in abandoned))
+        await self._visibility_of.release(abandoned, {"consumer": self._name})
