@@ -6,7 +6,16 @@ from driftgate.runtime.errors import PermanentError, TransientError
 
 
 class UnreadablePayloadError(PermanentError):
-    """The payload cannot be parsed; redelivery cannot help."""
+    """The payload cannot be parsed; redelivery cannot help.
+
+    ``line`` (JSON/NDJSON, 1-based) or ``row`` (CSV data row, 1-based) locate the fault when
+    the reader knows it; the dead-letter report and ``payload.rejected.v1`` carry them.
+    """
+
+    def __init__(self, message: str, *, line: int | None = None, row: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+        self.row = row
 
 
 class RegistryConflictError(TransientError):
@@ -19,3 +28,11 @@ class RegistryUnavailableError(TransientError):
 
 class PayloadUnavailableError(TransientError):
     """The raw object could not be read."""
+
+
+class UnknownVersionError(PermanentError):
+    """A review or lookup named a schema version that does not exist."""
+
+
+class ReviewNotAllowedError(PermanentError):
+    """The requested review does not apply to the version's current status."""
