@@ -9,12 +9,24 @@ from pydantic import ValidationError
 
 from driftgate.contracts.envelope import CloudEvent, EventData
 from driftgate.contracts.errors import InvalidEventError, UnknownEventTypeError
-from driftgate.contracts.events import AlertRaisedV1, PayloadLandedV1, SchemaDriftDetectedV1
+from driftgate.contracts.events import (
+    AlertRaisedV1,
+    JobCallbackV1,
+    JobStalledV1,
+    JobStatusChangedV1,
+    JobSubmittedV1,
+    PayloadLandedV1,
+    SchemaDriftDetectedV1,
+)
 
 EVENT_MODELS: tuple[type[EventData], ...] = (
     PayloadLandedV1,
     SchemaDriftDetectedV1,
     AlertRaisedV1,
+    JobSubmittedV1,
+    JobStatusChangedV1,
+    JobStalledV1,
+    JobCallbackV1,
 )
 
 BY_TYPE: dict[str, type[EventData]] = {model.event_type(): model for model in EVENT_MODELS}
