@@ -23,11 +23,15 @@ class Listener:
 class HttpServer:
     """Serves ``app`` until stopped; on stop, refuses new connections and drains open requests."""
 
-    def __init__(self, app: web.Application, listeners: list[Listener]) -> None:
+    def __init__(
+        self, app: web.Application, listeners: list[Listener], *, auto_decompress: bool = True
+    ) -> None:
+        """``auto_decompress=False`` hands request bodies over as sent (the app decodes them)."""
         if not listeners:
             raise ValueError("an HTTP server needs at least one listener")
         self._app = app
         self._listeners = listeners
+        self._auto_decompress = auto_decompress
         self._runner: web.AppRunner | None = None
         self._stop = asyncio.Event()
         self._bound: list[str] = []
@@ -44,7 +48,12 @@ class HttpServer:
     async def start(self, grace: float = 10.0) -> None:
         if self._runner is not None:
             return
-        runner = web.AppRunner(self._app, access_log=None, shutdown_timeout=grace)
+        runner = web.AppRunner(
+            self._app,
+            access_log=None,
+            shutdown_timeout=grace,
+            auto_decompress=self._auto_decompress,
+        )
         await runner.setup()
         self._runner = runner
         for listener in self._listeners:
