@@ -12,10 +12,43 @@ class UnreadablePayloadError(PermanentError):
     the reader knows it; the dead-letter report and ``payload.rejected.v1`` carry them.
     """
 
+    reason = "unreadable"
+    """Short machine-readable cause: ``corrupt_json``, ``invalid_csv_row``, ``invalid_utf8``..."""
+
     def __init__(self, message: str, *, line: int | None = None, row: int | None = None) -> None:
         super().__init__(message)
         self.line = line
         self.row = row
+
+
+class CorruptJsonError(UnreadablePayloadError):
+    """Not valid JSON, or a JSON value that is not a record (object)."""
+
+    reason = "corrupt_json"
+
+
+class InvalidCsvRowError(UnreadablePayloadError):
+    """A CSV row whose column count differs from the header's, or a malformed header."""
+
+    reason = "invalid_csv_row"
+
+
+class InvalidEncodingError(UnreadablePayloadError):
+    """Bytes that are not valid UTF-8."""
+
+    reason = "invalid_utf8"
+
+
+class BrokenCompressionError(UnreadablePayloadError):
+    """A gzip stream that is truncated or corrupt."""
+
+    reason = "broken_gzip"
+
+
+class EmptyPayloadError(UnreadablePayloadError):
+    """The payload holds no records to profile."""
+
+    reason = "empty"
 
 
 class RegistryConflictError(TransientError):
