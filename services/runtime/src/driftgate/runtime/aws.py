@@ -12,7 +12,9 @@ from driftgate.runtime.settings import AwsSettings
 
 if TYPE_CHECKING:
     from types_aiobotocore_dynamodb import DynamoDBClient
+    from types_aiobotocore_emr_serverless import EMRServerlessClient
     from types_aiobotocore_s3 import S3Client
+    from types_aiobotocore_secretsmanager import SecretsManagerClient
     from types_aiobotocore_sns import SNSClient
     from types_aiobotocore_sqs import SQSClient
     from types_aiobotocore_sts import STSClient
@@ -70,6 +72,14 @@ class AwsClientFactory:
     ) -> AbstractAsyncContextManager[DynamoDBClient]: ...
     @overload
     def client(self, service: Literal["sts"]) -> AbstractAsyncContextManager[STSClient]: ...
+    @overload
+    def client(
+        self, service: Literal["secretsmanager"]
+    ) -> AbstractAsyncContextManager[SecretsManagerClient]: ...
+    @overload
+    def client(
+        self, service: Literal["emr-serverless"]
+    ) -> AbstractAsyncContextManager[EMRServerlessClient]: ...
     def client(self, service: str) -> AbstractAsyncContextManager[Any]:
         return self._session.create_client(service, **self._kwargs())  # type: ignore[call-overload,no-any-return]
 

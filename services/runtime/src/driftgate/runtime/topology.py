@@ -74,12 +74,20 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Secret:
+    """A Secrets Manager secret; locally it is created with a generated webhook signing key."""
+
+    logical: str
+
+
+@dataclass(frozen=True)
 class Topology:
     buckets: tuple[Bucket, ...]
     topics: tuple[Topic, ...]
     queues: tuple[Queue, ...]
     subscriptions: tuple[Subscription, ...]
     tables: tuple[Table, ...]
+    secrets: tuple[Secret, ...] = ()
 
     def queue(self, logical: str) -> Queue:
         return next(q for q in self.queues if q.logical == logical)
@@ -97,6 +105,7 @@ class Topology:
                 raise ValueError(f"subscription {sub.topic}->{sub.queue} filters no event types")
         names = [b.logical for b in self.buckets] + [t.logical for t in self.topics]
         names += [q.logical for q in self.queues] + [t.logical for t in self.tables]
+        names += [s.logical for s in self.secrets]
         if len(names) != len(set(names)):
             raise ValueError("logical names must be unique across the topology")
 
@@ -111,17 +120,39 @@ NOTIFIER_QUEUE = "notifier-events"
 API_KEYS_TABLE = "api-keys"
 SCHEMA_REGISTRY_TABLE = "schema-registry"
 PROCESSED_EVENTS_TABLE = "processed-events"
+# Job control (status service).
+JOB_EVENTS_TOPIC = "job-events"
+JOBS_TABLE = "jobs"
+JOB_AUDIT_TABLE = "job-audit"
+JOB_OUTBOX_TABLE = "job-outbox"
+WEBHOOK_IDS_TABLE = "webhook-ids"
+OPERATOR_KEYS_TABLE = "operator-keys"
+JOB_CALLBACKS_QUEUE = "job-callbacks"  # FIFO: MessageGroupId = job id keeps callbacks in order
+JOB_LAUNCHER_QUEUE = "status-launcher"
+JOB_CALLBACK_SECRET = "job-callback-signing"  # noqa: S105  (a logical name, not a secret)
+# Jobs GSIs: newest first by status, by type, or all (partition "job"); sort key created_sk.
+JOBS_BY_STATUS = "by-status"
+JOBS_BY_TYPE = "by-type"
+JOBS_BY_CREATED = "by-created"
 
 TOPOLOGY = Topology(
     buckets=(Bucket(RAW_BUCKET),),
-    topics=(Topic(PAYLOAD_EVENTS_TOPIC), Topic(SCHEMA_EVENTS_TOPIC), Topic(ALERTS_TOPIC)),
+    topics=(
+        Topic(PAYLOAD_EVENTS_TOPIC),
+        Topic(SCHEMA_EVENTS_TOPIC),
+        Topic(ALERTS_TOPIC),
+        Topic(JOB_EVENTS_TOPIC),
+    ),
     queues=(
         Queue(PROFILER_QUEUE, visibility_timeout_seconds=120, max_receive_count=5),
         Queue(NOTIFIER_QUEUE, visibility_timeout_seconds=30, max_receive_count=5),
+        Queue(JOB_CALLBACKS_QUEUE, visibility_timeout_seconds=30, max_receive_count=5, fifo=True),
+        Queue(JOB_LAUNCHER_QUEUE, visibility_timeout_seconds=60, max_receive_count=5),
     ),
     subscriptions=(
         Subscription(PAYLOAD_EVENTS_TOPIC, PROFILER_QUEUE, ("driftgate.payload.landed.v1",)),
         Subscription(SCHEMA_EVENTS_TOPIC, NOTIFIER_QUEUE, ("driftgate.schema.drift.detected.v1",)),
+        Subscription(JOB_EVENTS_TOPIC, JOB_LAUNCHER_QUEUE, ("driftgate.job.submitted.v1",)),
     ),
     tables=(
         Table(
@@ -136,5 +167,19 @@ TOPOLOGY = Topology(
             Attribute("event_id"),
             ttl_attribute="expires_at",
         ),
+        Table(
+            JOBS_TABLE,
+            Attribute("job_id"),
+            indexes=(
+                Index(JOBS_BY_STATUS, Attribute("status"), Attribute("created_sk")),
+                Index(JOBS_BY_TYPE, Attribute("job_type"), Attribute("created_sk")),
+                Index(JOBS_BY_CREATED, Attribute("list_pk"), Attribute("created_sk")),
+            ),
+        ),
+        Table(JOB_AUDIT_TABLE, Attribute("job_id"), Attribute("version", "N")),
+        Table(JOB_OUTBOX_TABLE, Attribute("event_id")),
+        Table(WEBHOOK_IDS_TABLE, Attribute("webhook_id"), ttl_attribute="expires_at"),
+        Table(OPERATOR_KEYS_TABLE, Attribute("key_hash")),
     ),
+    secrets=(Secret(JOB_CALLBACK_SECRET),),
 )

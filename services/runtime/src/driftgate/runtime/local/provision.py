@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
+from driftgate.contracts.webhook_signing import generate_secret
 from driftgate.runtime.aws import AwsClientFactory
 from driftgate.runtime.naming import Naming
-from driftgate.runtime.topology import Queue, Table, Topology
+from driftgate.runtime.topology import Queue, Secret, Table, Topology
 
 if TYPE_CHECKING:
     from types_aiobotocore_dynamodb import DynamoDBClient
+    from types_aiobotocore_secretsmanager import SecretsManagerClient
     from types_aiobotocore_sqs import SQSClient
     from types_aiobotocore_sqs.literals import QueueAttributeNameType
 
@@ -71,7 +73,20 @@ async def apply_topology(factory: AwsClientFactory, topology: Topology, naming: 
 
         for table in topology.tables:
             await _create_table(ddb, table, naming)
+
+        if topology.secrets:
+            secrets = await stack.enter_async_context(factory.client("secretsmanager"))
+            for secret in topology.secrets:
+                await _create_secret(secrets, secret, naming)
     log.info("topology applied", extra={"env": naming.env})
+
+
+async def _create_secret(client: SecretsManagerClient, secret: Secret, naming: Naming) -> None:
+    """Create the secret with a fresh signing key; an existing secret keeps its value."""
+    try:
+        await client.create_secret(Name=naming.name(secret.logical), SecretString=generate_secret())
+    except client.exceptions.ResourceExistsException:
+        return
 
 
 async def _create_queue_with_dlq(sqs: SQSClient, queue: Queue, naming: Naming) -> str:
