@@ -16,7 +16,11 @@ from driftgate.contracts.events import (
     JobStatusChangedV1,
     JobSubmittedV1,
     PayloadLandedV1,
+    PayloadProfiledV1,
+    PayloadRejectedV1,
     SchemaDriftDetectedV1,
+    SchemaVersionRegisteredV1,
+    SchemaVersionReviewedV1,
 )
 
 EVENT_MODELS: tuple[type[EventData], ...] = (
@@ -27,6 +31,10 @@ EVENT_MODELS: tuple[type[EventData], ...] = (
     JobStatusChangedV1,
     JobStalledV1,
     JobCallbackV1,
+    PayloadProfiledV1,
+    PayloadRejectedV1,
+    SchemaVersionRegisteredV1,
+    SchemaVersionReviewedV1,
 )
 
 BY_TYPE: dict[str, type[EventData]] = {model.event_type(): model for model in EVENT_MODELS}

@@ -12,10 +12,19 @@ from driftgate.contracts.events.job import (
     QualityLevel,
 )
 from driftgate.contracts.events.payload import PayloadLandedV1
-from driftgate.contracts.events.schema import FieldTypeChange, SchemaDriftDetectedV1
+from driftgate.contracts.events.profiling import PayloadProfiledV1, PayloadRejectedV1
+from driftgate.contracts.events.schema import (
+    FieldRename,
+    FieldTypeChange,
+    RegisteredField,
+    SchemaDriftDetectedV1,
+    SchemaVersionRegisteredV1,
+    SchemaVersionReviewedV1,
+)
 
 __all__ = [
     "AlertRaisedV1",
+    "FieldRename",
     "FieldTypeChange",
     "JobCallbackV1",
     "JobStalledV1",
@@ -23,9 +32,14 @@ __all__ = [
     "JobStatusChangedV1",
     "JobSubmittedV1",
     "PayloadLandedV1",
+    "PayloadProfiledV1",
+    "PayloadRejectedV1",
     "Quality",
     "QualityCheck",
     "QualityLevel",
+    "RegisteredField",
     "SchemaDriftDetectedV1",
+    "SchemaVersionRegisteredV1",
+    "SchemaVersionReviewedV1",
     "Severity",
 ]
