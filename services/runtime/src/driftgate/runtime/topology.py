@@ -120,6 +120,10 @@ NOTIFIER_QUEUE = "notifier-events"
 API_KEYS_TABLE = "api-keys"
 SCHEMA_REGISTRY_TABLE = "schema-registry"
 PROCESSED_EVENTS_TABLE = "processed-events"
+# Profiler: one record per ingest_id (what promotion reads), and per-source policies.
+PAYLOAD_INDEX_TABLE = "payload-index"
+PAYLOAD_INDEX_BY_SOURCE = "by-source"
+SOURCE_POLICIES_TABLE = "source-policies"
 # Job control (status service).
 JOB_EVENTS_TOPIC = "job-events"
 JOBS_TABLE = "jobs"
@@ -152,6 +156,7 @@ TOPOLOGY = Topology(
     subscriptions=(
         Subscription(PAYLOAD_EVENTS_TOPIC, PROFILER_QUEUE, ("driftgate.payload.landed.v1",)),
         Subscription(SCHEMA_EVENTS_TOPIC, NOTIFIER_QUEUE, ("driftgate.schema.drift.detected.v1",)),
+        Subscription(PAYLOAD_EVENTS_TOPIC, NOTIFIER_QUEUE, ("driftgate.payload.rejected.v1",)),
         Subscription(JOB_EVENTS_TOPIC, JOB_LAUNCHER_QUEUE, ("driftgate.job.submitted.v1",)),
     ),
     tables=(
@@ -167,6 +172,14 @@ TOPOLOGY = Topology(
             Attribute("event_id"),
             ttl_attribute="expires_at",
         ),
+        Table(
+            PAYLOAD_INDEX_TABLE,
+            Attribute("ingest_id"),
+            indexes=(
+                Index(PAYLOAD_INDEX_BY_SOURCE, Attribute("source_id"), Attribute("received_sk")),
+            ),
+        ),
+        Table(SOURCE_POLICIES_TABLE, Attribute("source_id")),
         Table(
             JOBS_TABLE,
             Attribute("job_id"),
