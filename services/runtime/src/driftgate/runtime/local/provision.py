@@ -51,14 +51,19 @@ async def apply_topology(factory: AwsClientFactory, topology: Topology, naming: 
         for queue in topology.queues:
             queue_urls[queue.logical] = await _create_queue_with_dlq(sqs, queue, naming)
 
+        # One policy per queue naming every topic subscribed to it: setting one per
+        # subscription would leave only the last topic allowed to deliver.
+        topics_of: dict[str, list[str]] = {}
         for sub in topology.subscriptions:
-            queue_url = queue_urls[sub.queue]
+            topics_of.setdefault(sub.queue, []).append(naming.topic_arn(sub.topic))
+        for queue_logical, topic_arns in topics_of.items():
+            policy = allow_sns_policy(naming.queue_arn(queue_logical), *topic_arns)
+            await sqs.set_queue_attributes(
+                QueueUrl=queue_urls[queue_logical], Attributes={"Policy": json.dumps(policy)}
+            )
+        for sub in topology.subscriptions:
             topic_arn = naming.topic_arn(sub.topic)
             queue_arn = naming.queue_arn(sub.queue)
-            await sqs.set_queue_attributes(
-                QueueUrl=queue_url,
-                Attributes={"Policy": json.dumps(allow_sns_policy(queue_arn, topic_arn))},
-            )
             await sns.subscribe(
                 TopicArn=topic_arn,
                 Protocol="sqs",
@@ -114,8 +119,9 @@ async def _create_queue_with_dlq(sqs: SQSClient, queue: Queue, naming: Naming) -
     return created["QueueUrl"]
 
 
-def allow_sns_policy(queue_arn: str, topic_arn: str) -> dict[str, object]:
-    """The queue policy that lets one topic deliver to one queue."""
+def allow_sns_policy(queue_arn: str, topic_arn: str, *more_topic_arns: str) -> dict[str, object]:
+    """The queue policy that lets the given topics deliver to one queue."""
+    source: str | list[str] = [topic_arn, *more_topic_arns] if more_topic_arns else topic_arn
     return {
         "Version": "2012-10-17",
         "Statement": [
@@ -124,7 +130,7 @@ def allow_sns_policy(queue_arn: str, topic_arn: str) -> dict[str, object]:
                 "Principal": {"Service": "sns.amazonaws.com"},
                 "Action": "sqs:SendMessage",
                 "Resource": queue_arn,
-                "Condition": {"ArnEquals": {"aws:SourceArn": topic_arn}},
+                "Condition": {"ArnEquals": {"aws:SourceArn": source}},
             }
         ],
     }
