@@ -120,6 +120,7 @@ NOTIFIER_QUEUE = "notifier-events"
 API_KEYS_TABLE = "api-keys"
 SCHEMA_REGISTRY_TABLE = "schema-registry"
 PROCESSED_EVENTS_TABLE = "processed-events"
+IDEMPOTENCY_TABLE = "ingest-idempotency"
 # Profiler: one record per ingest_id (what promotion reads), and per-source policies.
 PAYLOAD_INDEX_TABLE = "payload-index"
 PAYLOAD_INDEX_BY_SOURCE = "by-source"
@@ -163,8 +164,12 @@ TOPOLOGY = Topology(
         Table(
             API_KEYS_TABLE,
             Attribute("key_hash"),
-            indexes=(Index("by-source", Attribute("source_id")),),
+            indexes=(
+                Index("by-source", Attribute("source_id")),
+                Index("by-key-id", Attribute("key_id")),
+            ),
         ),
+        Table(IDEMPOTENCY_TABLE, Attribute("scope"), ttl_attribute="expires_at"),
         Table(SCHEMA_REGISTRY_TABLE, Attribute("source_id"), Attribute("version_sk")),
         Table(
             PROCESSED_EVENTS_TABLE,
