@@ -8,7 +8,7 @@ from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 
 from driftgate.ingest.adapters.dynamo_api_keys import InMemoryApiKeyStore
-from driftgate.ingest.adapters.s3_raw_store import FakeRawObjectStore
+from driftgate.ingest.adapters.fake_raw_store import FakeRawObjectStore
 from driftgate.ingest.bootstrap import bootstrap
 from driftgate.ingest.domain.api_keys import generate_key
 from driftgate.ingest.settings import IngestSettings

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 import pytest
 
 from driftgate.ingest.adapters.dynamo_api_keys import InMemoryApiKeyStore
-from driftgate.ingest.adapters.s3_raw_store import FakeRawObjectStore
+from driftgate.ingest.adapters.fake_raw_store import FakeRawObjectStore
 from driftgate.ingest.domain.api_keys import generate_key
 from driftgate.ingest.errors import (
     EmptyBodyError,
@@ -49,16 +49,17 @@ def cmd(source: str, key: str | None, *body: bytes, ctype: str = "application/js
 
 async def test_lands_object_and_publishes_event(deps: IngestDeps) -> None:
     key = await key_for(deps, "orders")
-    landed = await land_payload(cmd("orders", key, b'{"a":', b"1}"), deps)
+    landed = (await land_payload(cmd("orders", key, b'{"a":', b"1}"), deps)).receipt
 
-    assert landed.key == f"raw/source=orders/date=2026-11-23/{landed.ingest_id}.json"
+    key_path = f"raw/source=orders/date=2026-11-23/{landed.ingest_id}.json"
+    assert landed.location == f"s3://raw-bucket/{key_path}"
     assert isinstance(deps.raw, FakeRawObjectStore)
-    body, _ctype, meta = deps.raw.objects[landed.key]
+    body, _ctype, meta = deps.raw.objects[key_path]
     assert body == b'{"a":1}'
     assert meta["sha256"] == landed.sha256 and meta["size"] == "7"
     assert isinstance(deps.publisher, FakeEventPublisher)
     [event] = deps.publisher.events("driftgate.payload.landed.v1")
-    assert event.data.key == landed.key and event.data.bucket == "raw-bucket"
+    assert event.data.key == key_path and event.data.bucket == "raw-bucket"
 
 
 @pytest.mark.parametrize(
@@ -104,7 +105,7 @@ async def test_storage_and_publish_failures_are_retryable(deps: IngestDeps) -> N
     assert s3_failure.value.retryable and s3_failure.value.retry_after
 
     assert isinstance(deps.publisher, FakeEventPublisher)
-    deps.publisher.fail_next = 1
+    deps.publisher.fail_next = deps.publish_attempts
     with pytest.raises(StorageUnavailableError):
         await land_payload(cmd("orders", key, b"{}"), deps)
     assert deps.publisher.events() == []

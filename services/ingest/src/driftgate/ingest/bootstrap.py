@@ -8,9 +8,10 @@ from typing import Any
 
 from aiohttp import web
 
+from driftgate.ingest.domain.rate_limit import RateLimiter
 from driftgate.ingest.entrypoints.http_app import create_app
 from driftgate.ingest.handlers import IngestDeps
-from driftgate.ingest.ports import ApiKeyStore, RawObjectStore
+from driftgate.ingest.ports import ApiKeyStore, IdempotencyStore, RawObjectStore
 from driftgate.ingest.settings import IngestSettings
 from driftgate.runtime.publisher import EventPublisher
 
@@ -20,6 +21,7 @@ def bootstrap(
     keys: ApiKeyStore,
     raw: RawObjectStore,
     publisher: EventPublisher,
+    idempotency: IdempotencyStore | None = None,
     settings: IngestSettings | None = None,
     clock: Callable[[], datetime] | None = None,
 ) -> web.Application:
@@ -30,7 +32,13 @@ def bootstrap(
         keys=keys,
         raw=raw,
         publisher=publisher,
+        idempotency=idempotency,
         max_body_bytes=settings.max_body_bytes,
+        limiter=RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst),
+        multipart_threshold_bytes=settings.multipart_threshold_bytes,
+        part_size_bytes=settings.part_size_bytes,
+        idempotency_ttl_seconds=settings.idempotency_ttl_seconds,
+        idempotency_lease_seconds=settings.idempotency_lease_seconds,
         **extra,
     )
     return create_app(deps, read_chunk_bytes=settings.read_chunk_bytes)

@@ -15,6 +15,11 @@ class IngestError(DriftgateError):
     title: str = "Internal error"
     retry_after: int | None = None
 
+    def __init__(self, message: str, *, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        if retry_after is not None:
+            self.retry_after = retry_after
+
 
 class InvalidSourceIdError(IngestError):
     status, problem, title = 400, "invalid-source-id", "Invalid source id"
@@ -22,6 +27,14 @@ class InvalidSourceIdError(IngestError):
 
 class EmptyBodyError(IngestError):
     status, problem, title = 400, "empty-body", "Empty body"
+
+
+class InvalidGzipError(IngestError):
+    status, problem, title = 400, "invalid-gzip", "Body is not valid gzip"
+
+
+class InvalidIdempotencyKeyError(IngestError):
+    status, problem, title = 400, "invalid-idempotency-key", "Invalid Idempotency-Key"
 
 
 class UnauthenticatedError(IngestError):
@@ -32,6 +45,17 @@ class ForbiddenSourceError(IngestError):
     status, problem, title = 403, "forbidden-source", "API key not valid for this source"
 
 
+class IdempotencyKeyReusedError(IngestError):
+    status, problem, title = 409, "idempotency-key-reused", "Idempotency-Key used for another body"
+
+
+class IdempotencyKeyInProgressError(IngestError):
+    """A request with the same key is still running; retry after it finishes."""
+
+    status, problem, title = 409, "idempotency-key-in-progress", "Same Idempotency-Key in progress"
+    retry_after = 1
+
+
 class PayloadTooLargeError(IngestError):
     status, problem, title = 413, "payload-too-large", "Payload too large"
 
@@ -40,14 +64,36 @@ class UnsupportedMediaTypeError(IngestError):
     status, problem, title = 415, "unsupported-media-type", "Unsupported content type"
 
 
-class StorageUnavailableError(IngestError):
-    """S3 or SNS refused or failed; the client should retry.
+class UnsupportedContentEncodingError(IngestError):
+    status, problem, title = 415, "unsupported-content-encoding", "Unsupported content encoding"
 
-    If S3 stored the object but SNS refused the event, the object stays (the raw zone is
-    immutable) without a ``payload.landed.v1``; the retry lands a new object. The full ingest
-    issue removes this gap with multipart uploads completed only after publishing.
-    """
+
+class RateLimitedError(IngestError):
+    status, problem, title = 429, "rate-limited", "Too many requests for this API key"
+    retry_after = 1
+
+
+class StorageUnavailableError(IngestError):
+    """S3, SNS or DynamoDB refused or failed; the client should retry (see docs/adr/0007)."""
 
     status, problem, title = 503, "storage-unavailable", "Temporarily unavailable"
     retryable = True
     retry_after = 5
+
+
+# Every problem type the API can answer with, for the OpenAPI document and the runbook.
+ALL_ERRORS: tuple[type[IngestError], ...] = (
+    InvalidSourceIdError,
+    EmptyBodyError,
+    InvalidGzipError,
+    InvalidIdempotencyKeyError,
+    UnauthenticatedError,
+    ForbiddenSourceError,
+    IdempotencyKeyReusedError,
+    IdempotencyKeyInProgressError,
+    PayloadTooLargeError,
+    UnsupportedMediaTypeError,
+    UnsupportedContentEncodingError,
+    RateLimitedError,
+    StorageUnavailableError,
+)

@@ -11,6 +11,8 @@ import orjson
 from aiohttp import web
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
+from driftgate.ingest.entrypoints.docs_page import docs_asset, docs_page
+from driftgate.ingest.entrypoints.openapi import PAYLOADS_PATH, build_openapi
 from driftgate.ingest.entrypoints.problems import from_error, problem_response
 from driftgate.ingest.errors import IngestError
 from driftgate.ingest.handlers import IngestDeps, LandPayload, land_payload
@@ -23,6 +25,9 @@ CORRELATION_HEADER = "X-Correlation-ID"
 _CORRELATION_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 DEPS_KEY = web.AppKey("deps", IngestDeps)
 CHUNK_KEY = web.AppKey("chunk", int)
+OPENAPI_KEY = web.AppKey("openapi", bytes)
+# Bodies reach the handler as sent: it decodes gzip itself, to check the framing and the size.
+SERVER_OPTIONS = {"auto_decompress": False}
 
 # Probes hit these every few seconds; tracing them would bury the payload traces.
 _UNTRACED_PATHS = frozenset({"/healthz", "/readyz"})
@@ -89,35 +94,51 @@ async def observe(request: web.Request, handler: Handler) -> web.StreamResponse:
 async def post_payload(request: web.Request) -> web.Response:
     deps = request.app[DEPS_KEY]
     chunk = request.app[CHUNK_KEY]
-    landed = await land_payload(
+    landing = await land_payload(
         LandPayload(
             source_id=request.match_info["source_id"],
             api_key=request.headers.get("X-Api-Key"),
             content_type=request.headers.get("Content-Type", ""),
+            content_encoding=request.headers.get("Content-Encoding"),
+            idempotency_key=request.headers.get("Idempotency-Key"),
             body=request.content.iter_chunked(chunk),
             correlation_id=correlation_id(),
         ),
         deps,
     )
-    location = f"s3://{landed.bucket}/{landed.key}"
+    receipt = landing.receipt
+    log.info(
+        "payload replayed" if landing.replayed else "payload landed",
+        extra={"ingest_id": receipt.ingest_id, "size": receipt.size},
+    )
     return web.Response(
         status=202,
         body=orjson.dumps(
             {
-                "ingest_id": landed.ingest_id,
-                "location": location,
-                "sha256": landed.sha256,
-                "size": landed.size_bytes,
+                "ingest_id": receipt.ingest_id,
+                "location": receipt.location,
+                "sha256": receipt.sha256,
+                "size": receipt.size,
             }
         ),
         content_type="application/json",
+        headers={"Idempotent-Replayed": "true"} if landing.replayed else None,
     )
 
 
+async def openapi_document(request: web.Request) -> web.Response:
+    return web.Response(body=request.app[OPENAPI_KEY], content_type="application/json")
+
+
 def create_app(deps: IngestDeps, *, read_chunk_bytes: int = 64 * 1024) -> web.Application:
+    """The payload API, its OpenAPI document and Swagger UI (serve with ``SERVER_OPTIONS``)."""
     # client_max_size is only a backstop: the handler enforces the real limit while streaming.
     app = web.Application(middlewares=[observe], client_max_size=deps.max_body_bytes + 1)
     app[DEPS_KEY] = deps
     app[CHUNK_KEY] = read_chunk_bytes
-    app.router.add_post("/v1/sources/{source_id}/payloads", post_payload)
+    app[OPENAPI_KEY] = orjson.dumps(build_openapi())
+    app.router.add_post(PAYLOADS_PATH, post_payload)
+    app.router.add_get("/openapi.json", openapi_document)
+    app.router.add_get("/docs", docs_page)
+    app.router.add_get("/docs/assets/{name}", docs_asset)
     return app

@@ -5,8 +5,10 @@ from __future__ import annotations
 import ssl
 
 from driftgate.ingest.adapters.dynamo_api_keys import DynamoApiKeyStore
+from driftgate.ingest.adapters.dynamo_idempotency import DynamoIdempotencyStore
 from driftgate.ingest.adapters.s3_raw_store import S3RawObjectStore
 from driftgate.ingest.bootstrap import bootstrap
+from driftgate.ingest.entrypoints.http_app import SERVER_OPTIONS
 from driftgate.ingest.settings import IngestSettings
 from driftgate.runtime.health import health_routes
 from driftgate.runtime.http_server import HttpServer, Listener
@@ -14,7 +16,7 @@ from driftgate.runtime.lifecycle import ServiceRunner
 from driftgate.runtime.publisher import SnsEventPublisher
 from driftgate.runtime.service_host import Build, open_aws, run_service_process
 from driftgate.runtime.settings import AwsSettings, RuntimeSettings
-from driftgate.runtime.topology import API_KEYS_TABLE, RAW_BUCKET
+from driftgate.runtime.topology import API_KEYS_TABLE, IDEMPOTENCY_TABLE, RAW_BUCKET
 
 SERVICE = "ingest"
 
@@ -48,6 +50,9 @@ def builder(
         app = bootstrap(
             keys=DynamoApiKeyStore(handles.ddb, handles.naming.table(API_KEYS_TABLE)),
             raw=S3RawObjectStore(handles.s3, bucket),
+            idempotency=DynamoIdempotencyStore(
+                handles.ddb, handles.naming.table(IDEMPOTENCY_TABLE)
+            ),
             publisher=SnsEventPublisher(handles.sns, handles.naming),
             settings=settings,
         )
@@ -57,7 +62,7 @@ def builder(
             return True
 
         app.add_routes(health_routes({"raw_zone": raw_zone}, gate=runner))
-        server = HttpServer(app, listeners(settings))
+        server = HttpServer(app, listeners(settings), **SERVER_OPTIONS)
         if on_listening is not None:
             on_listening.append(server)
         runner.add(server)
