@@ -1,103 +1,180 @@
-"""Profiler message handlers: one async function per message type."""
+"""Profiler message handlers: profile a landed payload, register its schema, announce it.
+
+Idempotent on redelivery: the registry finds the existing version by fingerprint, the payload
+index counts a payload once, and every event id derives from what it describes. A payload whose
+events were all published is skipped outright on redelivery.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from driftgate.contracts import CloudEvent
-from driftgate.contracts.events import FieldTypeChange, PayloadLandedV1, SchemaDriftDetectedV1
-from driftgate.profiler.domain.inference import infer_schema, parse_json_records
-from driftgate.profiler.domain.registry import SchemaVersion
-from driftgate.profiler.domain.schema_diff import diff_schemas, fingerprint
-from driftgate.profiler.ports import PayloadReader, SchemaRegistry
+from driftgate.contracts.events import PayloadLandedV1
+from driftgate.profiler import announcements
+from driftgate.profiler.domain.fields import fields_from_profile
+from driftgate.profiler.domain.payload_record import PayloadRecord, PayloadStatus
+from driftgate.profiler.domain.registration import RenameFinder, register
+from driftgate.profiler.domain.renames import same_name_renames
+from driftgate.profiler.errors import UnreadablePayloadError
+from driftgate.profiler.ports import (
+    DeadLetters,
+    Metrics,
+    PayloadIndex,
+    PayloadReader,
+    PolicyStore,
+    SchemaRegistry,
+)
+from driftgate.profiler.profiling import ProfileFn, profile_payload
 from driftgate.runtime.publisher import EventPublisher
-from driftgate.runtime.topology import SCHEMA_EVENTS_TOPIC
+from driftgate.runtime.topology import PAYLOAD_EVENTS_TOPIC, SCHEMA_EVENTS_TOPIC
 
 log = logging.getLogger(__name__)
 
-EVENT_SOURCE = "/driftgate/profiler"
-# Event ids derive from what they describe, so a redelivered payload republishes the same id
-# and every consumer's dedup sees one event.
-_EVENT_NAMESPACE = uuid.UUID("7d1f3f2e-5c0b-4c1e-9f53-9a4f7b0f6d10")
+EVENT_SOURCE = announcements.EVENT_SOURCE
 
 
 @dataclass
 class ProfilerDeps:
     reader: PayloadReader
     registry: SchemaRegistry
+    index: PayloadIndex
+    dead_letters: DeadLetters
+    policies: PolicyStore
+    metrics: Metrics
     publisher: EventPublisher
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    profile: ProfileFn = profile_payload
+    find_renames: RenameFinder = field(default=same_name_renames)
 
 
 async def on_payload_landed(event: CloudEvent[PayloadLandedV1], deps: ProfilerDeps) -> None:
-    """Infer the payload's schema, register a new version if it changed, announce drift."""
-    landed = event.data
-    data = await deps.reader.read(landed.bucket, landed.key)
-    schema = infer_schema(parse_json_records(data))
-    fp = fingerprint(schema)
-    latest = await deps.registry.latest(landed.source_id)
+    """Handle ``payload.landed.v1``."""
+    await process_payload(event.data, deps, correlationid=event.correlationid)
 
-    if latest is not None and latest.created_by_ingest == landed.ingest_id:
-        # Redelivery after we registered this payload's version but before the drift event was
-        # surely published: publish again (same event id) rather than lose the drift.
-        await _announce(latest, event, deps)
-        return
-    if latest is not None and latest.fingerprint == fp:
-        log.info("schema unchanged", extra={"source_id": landed.source_id, "v": latest.version})
-        return
 
-    version = SchemaVersion(
+async def process_payload(
+    landed: PayloadLandedV1,
+    deps: ProfilerDeps,
+    *,
+    correlationid: str | None = None,
+    reprofile: bool = False,
+) -> PayloadRecord:
+    """Profile one payload and record the outcome; ``reprofile`` re-runs a finished payload."""
+    known = await deps.index.get(landed.ingest_id)
+    if known is not None and known.events_published and not reprofile:
+        log.info("payload already profiled", extra={"ingest_id": landed.ingest_id})
+        return known
+    attempt = 1 if known is None else known.attempt + (1 if reprofile else 0)
+    try:
+        data = await deps.reader.read(landed.bucket, landed.key)
+        profile = await asyncio.to_thread(deps.profile, data, landed)
+    except UnreadablePayloadError as error:
+        return await _reject(landed, error, known, attempt, deps, correlationid)
+
+    fields = fields_from_profile(profile)
+    policy = await deps.policies.policy(landed.source_id)
+    registration = await register(
+        deps.registry,
         source_id=landed.source_id,
-        version=1 if latest is None else latest.version + 1,
-        fields=schema,
-        fingerprint=fp,
-        created_at=deps.clock(),
-        created_by_ingest=landed.ingest_id,
-        diff=None if latest is None else diff_schemas(latest.fields, schema),
+        fields=fields,
+        ingest_id=landed.ingest_id,
+        policy=policy,
+        find_renames=deps.find_renames,
+        now=deps.clock(),
     )
-    # A concurrent profiler may win this version: RegistryConflictError is retryable and the
-    # redelivered message re-reads the registry.
-    await deps.registry.create(version)
-    log.info(
-        "schema version registered",
-        extra={"source_id": version.source_id, "version": version.version},
+    version = registration.version
+    record = PayloadRecord(
+        ingest_id=landed.ingest_id,
+        source_id=landed.source_id,
+        status=PayloadStatus.PROFILED,
+        bucket=landed.bucket,
+        key=landed.key,
+        size_bytes=landed.size_bytes,
+        sha256=landed.sha256,
+        received_at=landed.received_at,
+        processed_at=deps.clock(),
+        schema_version=version.version,
+        record_count=profile.record_count,
+        attempt=attempt,
     )
-    await _announce(version, event, deps)
-
-
-async def _announce(
-    version: SchemaVersion, cause: CloudEvent[PayloadLandedV1], deps: ProfilerDeps
-) -> None:
-    diff = version.diff
-    if diff is None or not diff.changed:
-        return
-    drift = SchemaDriftDetectedV1(
-        source_id=version.source_id,
-        ingest_id=version.created_by_ingest,
-        previous_version=version.version - 1,
-        new_version=version.version,
-        added_fields=list(diff.added),
-        removed_fields=list(diff.removed),
-        type_changes=[
-            FieldTypeChange(field=c.field, previous_type=c.previous_type, new_type=c.new_type)
-            for c in diff.type_changes
-        ],
-        breaking=diff.breaking,
-        reasons=diff.reasons(),
-    )
+    await deps.index.record_profiled(record)
+    # The payload that created a version announces it, also when it is redelivered after a
+    # crash between registering and publishing (same ids: no duplicate for consumers).
+    if version.created_by_ingest == landed.ingest_id:
+        await deps.publisher.publish(
+            SCHEMA_EVENTS_TOPIC, announcements.registered_event(version, policy, correlationid)
+        )
+        if announcements.is_drift(version):
+            await deps.publisher.publish(
+                SCHEMA_EVENTS_TOPIC, announcements.drift_event(version, policy, correlationid)
+            )
     await deps.publisher.publish(
-        SCHEMA_EVENTS_TOPIC,
-        CloudEvent.wrap(
-            drift,
-            source=EVENT_SOURCE,
-            subject=f"sources/{version.source_id}/schemas/{version.version}",
-            event_id=str(
-                uuid.uuid5(_EVENT_NAMESPACE, f"drift/{version.source_id}/{version.version}")
-            ),
-            correlationid=cause.correlationid,
-        ),
+        PAYLOAD_EVENTS_TOPIC, announcements.profiled_event(record, version.status, correlationid)
     )
+    await deps.index.mark_published(landed.ingest_id, attempt)
+    log.info(
+        "payload profiled",
+        extra={
+            "source_id": landed.source_id,
+            "ingest_id": landed.ingest_id,
+            "version": version.version,
+            "status": version.status.value,
+            "new_version": registration.created,
+        },
+    )
+    return record
+
+
+async def _reject(  # noqa: PLR0917 -- private helper, called once
+    landed: PayloadLandedV1,
+    error: UnreadablePayloadError,
+    known: PayloadRecord | None,
+    attempt: int,
+    deps: ProfilerDeps,
+    correlationid: str | None,
+) -> PayloadRecord:
+    """Dead-letter an unreadable payload: copy + report, REJECTED record, metric, event."""
+    prefix = await deps.dead_letters.store(landed, error)
+    now = deps.clock()
+    record = PayloadRecord(
+        ingest_id=landed.ingest_id,
+        source_id=landed.source_id,
+        status=PayloadStatus.REJECTED,
+        bucket=landed.bucket,
+        key=landed.key,
+        size_bytes=landed.size_bytes,
+        sha256=landed.sha256,
+        received_at=landed.received_at,
+        processed_at=now,
+        reason=str(error),
+        error_kind=error.reason,
+        line=error.line,
+        row=error.row,
+        dead_letter_prefix=prefix,
+        attempt=attempt,
+    )
+    await deps.index.record_rejected(record)
+    already_counted = (
+        known is not None and known.status is PayloadStatus.REJECTED and known.attempt == attempt
+    )
+    if not already_counted:
+        deps.metrics.profiling_failure(landed.source_id, error.reason)
+    await deps.publisher.publish(
+        PAYLOAD_EVENTS_TOPIC, announcements.rejected_event(landed, record, now, correlationid)
+    )
+    await deps.index.mark_published(landed.ingest_id, attempt)
+    log.warning(
+        "payload rejected",
+        extra={
+            "source_id": landed.source_id,
+            "ingest_id": landed.ingest_id,
+            "error_kind": error.reason,
+            "dead_letter_prefix": prefix,
+        },
+    )
+    return record

@@ -1,4 +1,4 @@
-"""What changed between a source's previous schema and a payload's schema."""
+"""What changed between two schemas: fields added, removed, retyped, possibly renamed."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 
 import orjson
 
+from driftgate.profiler.domain.fields import Fields
 from driftgate.profiler.domain.inference import Schema
+from driftgate.profiler.domain.types_lattice import widens
 
 
 @dataclass(frozen=True)
@@ -18,40 +20,68 @@ class TypeChange:
 
 
 @dataclass(frozen=True)
+class Rename:
+    """A removed field paired with an added one; a candidate, never applied automatically."""
+
+    old: str
+    new: str
+    confidence: float
+
+
+@dataclass(frozen=True)
 class SchemaDiff:
     added: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     type_changes: tuple[TypeChange, ...] = field(default_factory=tuple)
+    renamed: tuple[Rename, ...] = ()
+    became_optional: tuple[str, ...] = ()
+    """Fields required before and present in only some records now."""
+    became_required: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.removed or self.type_changes)
+        return bool(
+            self.added
+            or self.removed
+            or self.type_changes
+            or self.became_optional
+            or self.became_required
+        )
 
     @property
     def breaking(self) -> bool:
-        """A field that was seen before is missing, or its type changed in a non-widening way."""
-        return bool(self.removed) or any(not _widens(c) for c in self.type_changes)
+        """A field seen before is missing, or its type changed in a non-widening way.
+
+        Type-only view; the registry's verdict (``verdicts.judge``) also weighs required-ness
+        and the source's compatibility policy.
+        """
+        return bool(self.removed) or any(
+            not widens(c.previous_type, c.new_type) for c in self.type_changes
+        )
 
     def reasons(self) -> list[str]:
         out = [f"removed field {name}" for name in self.removed]
         out += [
             f"changed type of {c.field} from {c.previous_type} to {c.new_type}"
-            + ("" if _widens(c) else " (not a widening)")
+            + ("" if widens(c.previous_type, c.new_type) else " (not a widening)")
             for c in self.type_changes
         ]
         out += [f"added field {name}" for name in self.added]
         return out
 
-
-def _widens(change: TypeChange) -> bool:
-    old = set(change.previous_type.split("|"))
-    new = set(change.new_type.split("|"))
-    if "integer" in old and "number" in new:
-        old = (old - {"integer"}) | {"number"}
-    return old <= new
+    def with_renames(self, renames: tuple[Rename, ...]) -> SchemaDiff:
+        return SchemaDiff(
+            added=self.added,
+            removed=self.removed,
+            type_changes=self.type_changes,
+            renamed=renames,
+            became_optional=self.became_optional,
+            became_required=self.became_required,
+        )
 
 
 def diff_schemas(previous: Schema, current: Schema) -> SchemaDiff:
+    """Diff of path→type schemas (no presence information)."""
     added = tuple(sorted(current.keys() - previous.keys()))
     removed = tuple(sorted(previous.keys() - current.keys()))
     changes = tuple(
@@ -62,6 +92,21 @@ def diff_schemas(previous: Schema, current: Schema) -> SchemaDiff:
     return SchemaDiff(added=added, removed=removed, type_changes=changes)
 
 
+def diff_fields(previous: Fields, current: Fields) -> SchemaDiff:
+    """Diff of registered fields, including changes of required-ness."""
+    base = diff_schemas(
+        {p: s.type for p, s in previous.items()}, {p: s.type for p, s in current.items()}
+    )
+    kept = sorted(previous.keys() & current.keys())
+    return SchemaDiff(
+        added=base.added,
+        removed=base.removed,
+        type_changes=base.type_changes,
+        became_optional=tuple(p for p in kept if previous[p].required and not current[p].required),
+        became_required=tuple(p for p in kept if not previous[p].required and current[p].required),
+    )
+
+
 def fingerprint(schema: Schema) -> str:
-    """Stable identity of a schema: equal schemas share one registry version."""
+    """Stable identity of a path→type schema."""
     return hashlib.sha256(orjson.dumps(schema, option=orjson.OPT_SORT_KEYS)).hexdigest()

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from driftgate.profiler.adapters.dynamo_registry import DynamoSchemaRegistry
-from driftgate.profiler.adapters.s3_payload_reader import S3PayloadReader
 from driftgate.profiler.bootstrap import bootstrap
 from driftgate.profiler.settings import ProfilerSettings
-from driftgate.runtime.publisher import SnsEventPublisher
+from driftgate.profiler.wiring import aws_deps
 from driftgate.runtime.routing import EventHandler
 from driftgate.runtime.service_host import AwsHandles, Build, consumer_service, run_service_process
 from driftgate.runtime.settings import AwsSettings, RuntimeSettings
-from driftgate.runtime.topology import PROFILER_QUEUE, SCHEMA_REGISTRY_TABLE
+from driftgate.runtime.topology import PROFILER_QUEUE
 
 SERVICE = "profiler"
 
@@ -26,9 +24,13 @@ def builder(
 
     def make_handler(handles: AwsHandles) -> EventHandler:
         return bootstrap(
-            reader=S3PayloadReader(handles.s3, max_bytes=settings.max_payload_bytes),
-            registry=DynamoSchemaRegistry(handles.ddb, handles.naming.table(SCHEMA_REGISTRY_TABLE)),
-            publisher=SnsEventPublisher(handles.sns, handles.naming),
+            aws_deps(
+                s3=handles.s3,
+                ddb=handles.ddb,
+                sns=handles.sns,
+                naming=handles.naming,
+                max_payload_bytes=settings.max_payload_bytes,
+            )
         )
 
     return consumer_service(
