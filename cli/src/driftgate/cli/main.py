@@ -8,6 +8,7 @@ import socket
 import sys
 from pathlib import Path
 
+from driftgate.cli import keys_commands
 from driftgate.runtime.local.emulator import EmbeddedAws
 from driftgate.runtime.settings import AwsSettings, RuntimeSettings
 from driftgate.runtime.trace_view import trace_command
@@ -65,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_trace = sub.add_parser("trace", help="print one trace's span tree from the local file")
     p_trace.add_argument("rest", nargs=argparse.REMAINDER)
     p_trace.set_defaults(func=lambda a: trace_command(a.rest))
+
+    keys_commands.register(sub)
     return parser
 
 
