@@ -1,0 +1,48 @@
+"""NDJSON: one JSON object per line, blank lines ignored, LF or CRLF."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from driftgate.profiler.domain.field_walk import ProfileBuilder
+from driftgate.profiler.readers.records import collector_paused, decode_lines, walker
+
+# Decoded records of one batch are alive at once: this bounds the reader's memory.
+BATCH_BYTES: Final = 1 << 20
+
+
+class NdjsonParser:
+    """Feeds complete lines to the profile in batches; keeps at most one partial line."""
+
+    def __init__(self, builder: ProfileBuilder, *, fast: bool = True) -> None:
+        self._builder = builder
+        self._walk = walker(fast)
+        self._pending: list[bytes] = []
+        self._pending_size = 0
+        self._next_line = 1
+
+    def feed(self, data: bytes) -> None:
+        self._pending.append(data)
+        self._pending_size += len(data)
+        if self._pending_size >= BATCH_BYTES:
+            buffered = b"".join(self._pending)
+            cut = buffered.rfind(b"\n") + 1
+            self._pending = [buffered[cut:]] if cut < len(buffered) else []
+            self._pending_size = len(buffered) - cut
+            if cut:
+                self._batch(buffered[:cut])
+
+    def close(self) -> None:
+        rest = b"".join(self._pending)
+        self._pending, self._pending_size = [], 0
+        if rest:
+            self._batch(rest)
+
+    def _batch(self, text: bytes) -> None:
+        lines = text.split(b"\n")
+        if not lines[-1]:
+            lines.pop()
+        first = self._next_line
+        self._next_line += len(lines)
+        with collector_paused():
+            self._walk(self._builder, decode_lines(lines, first))
