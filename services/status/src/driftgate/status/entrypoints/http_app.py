@@ -1,0 +1,223 @@
+"""The status HTTP API (aiohttp.web, see docs/adr/0002): job control and signed callbacks."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import orjson
+from aiohttp import web
+from opentelemetry.trace import SpanKind, Status, StatusCode
+from pydantic import BaseModel, ValidationError
+
+from driftgate.runtime import telemetry
+from driftgate.runtime.correlation import bind_correlation_id, correlation_id
+from driftgate.status.callbacks import CallbackDeps, handle_callback, read_limited
+from driftgate.status.entrypoints.api_models import (
+    CallbackResult,
+    HistoryEntryView,
+    HistoryView,
+    JobListView,
+    JobView,
+)
+from driftgate.status.entrypoints.openapi import SWAGGER_UI, build_openapi
+from driftgate.status.entrypoints.problems import from_error, problem_response
+from driftgate.status.errors import (
+    InvalidRequestError,
+    PayloadTooLargeError,
+    StatusError,
+    UnsupportedMediaTypeError,
+)
+from driftgate.status.handlers import (
+    StatusDeps,
+    SubmitJob,
+    authenticate,
+    get_job,
+    job_history,
+    list_jobs,
+    parse_limit,
+    parse_query,
+    submit_job,
+)
+
+log = logging.getLogger(__name__)
+
+CORRELATION_HEADER = "X-Correlation-ID"
+_CORRELATION_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+DEPS_KEY = web.AppKey("deps", StatusDeps)
+CALLBACK_KEY = web.AppKey("callbacks", CallbackDeps)
+MAX_SUBMIT_KEY = web.AppKey("max_submit", int)
+_UNTRACED_PATHS = frozenset({"/healthz", "/readyz", "/openapi.json", "/docs"})
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def _correlation_id(request: web.Request) -> str:
+    supplied = request.headers.get(CORRELATION_HEADER, "")
+    return supplied if _CORRELATION_RE.fullmatch(supplied) else uuid.uuid4().hex
+
+
+@web.middleware
+async def observe(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Correlation id, a SERVER span continuing the caller's trace, and problem+json errors."""
+    if request.path in _UNTRACED_PATHS:
+        return await handler(request)
+    cid = _correlation_id(request)
+    route = request.match_info.route.resource
+    name = f"{request.method} {route.canonical if route else request.path}"
+    with (
+        bind_correlation_id(cid),
+        telemetry.tracer().start_as_current_span(
+            name,
+            context=telemetry.context_from_headers(request.headers),
+            kind=SpanKind.SERVER,
+            attributes={"http.request.method": request.method, "url.path": request.path},
+        ) as span,
+    ):
+        try:
+            response = await handler(request)
+        except StatusError as exc:
+            span.set_status(Status(StatusCode.ERROR if exc.status >= 500 else StatusCode.UNSET))
+            log.info("request rejected", extra={"status": exc.status, "problem": exc.problem})
+            response = from_error(exc, cid, request.path)
+        except web.HTTPException as exc:
+            response = problem_response(
+                status=exc.status,
+                problem="http-" + str(exc.status),
+                title=exc.reason,
+                detail=exc.text or exc.reason,
+                correlation_id=cid,
+                instance=request.path,
+            )
+        except Exception:
+            log.exception("unhandled error")
+            span.set_status(Status(StatusCode.ERROR))
+            response = problem_response(
+                status=500,
+                problem="internal",
+                title="Internal error",
+                detail="an unexpected error occurred; quote the correlation id when reporting it",
+                correlation_id=cid,
+                instance=request.path,
+            )
+        span.set_attribute("http.response.status_code", response.status)
+        response.headers[CORRELATION_HEADER] = cid
+        return response
+
+
+def _json(
+    model: BaseModel,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    *,
+    exclude_none: bool = True,
+) -> web.Response:
+    return web.Response(
+        status=status,
+        body=model.model_dump_json(exclude_none=exclude_none),
+        content_type="application/json",
+        headers=headers,
+    )
+
+
+async def _read_json_body(request: web.Request, limit: int) -> Any:
+    media = request.content_type.lower()
+    if media != "application/json":
+        raise UnsupportedMediaTypeError(f"content type {media or '(none)'!r}; use application/json")
+    if request.content_length is not None and request.content_length > limit:
+        raise PayloadTooLargeError(f"body exceeds the {limit}-byte limit")
+    raw = await read_limited(request.content.iter_chunked(64 * 1024), limit)
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidRequestError(f"body is not JSON: {exc}") from exc
+
+
+async def post_job(request: web.Request) -> web.Response:
+    deps = request.app[DEPS_KEY]
+    operator = await authenticate(deps.keys, request.headers.get("X-Api-Key"))
+    body = await _read_json_body(request, request.app[MAX_SUBMIT_KEY])
+    try:
+        cmd = SubmitJob.model_validate(body)
+    except ValidationError as exc:
+        raise InvalidRequestError(f"invalid job submission: {exc}") from exc
+    submitted = await submit_job(
+        cmd, request.headers.get("Idempotency-Key"), operator, deps, correlation_id()
+    )
+    headers = {"Location": f"/v1/jobs/{submitted.job.job_id}"}
+    if submitted.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return _json(JobView.of(submitted.job), 202, headers)
+
+
+async def get_one(request: web.Request) -> web.Response:
+    deps = request.app[DEPS_KEY]
+    await authenticate(deps.keys, request.headers.get("X-Api-Key"))
+    return _json(JobView.of(await get_job(request.match_info["job_id"], deps)))
+
+
+async def get_list(request: web.Request) -> web.Response:
+    deps = request.app[DEPS_KEY]
+    await authenticate(deps.keys, request.headers.get("X-Api-Key"))
+    q = request.query
+    page = await list_jobs(
+        parse_query(q.get("status"), q.get("type")),
+        parse_limit(q.get("limit")),
+        q.get("cursor") or None,
+        deps,
+    )
+    return _json(JobListView(jobs=[JobView.of(j) for j in page.jobs], next_cursor=page.next_cursor))
+
+
+async def get_history(request: web.Request) -> web.Response:
+    deps = request.app[DEPS_KEY]
+    await authenticate(deps.keys, request.headers.get("X-Api-Key"))
+    job_id = request.match_info["job_id"]
+    entries = await job_history(job_id, deps)
+    view = HistoryView(job_id=job_id, entries=[HistoryEntryView.of(e) for e in entries])
+    return _json(view, exclude_none=False)
+
+
+async def post_callback(request: web.Request) -> web.Response:
+    callbacks = request.app[CALLBACK_KEY]
+    limit = callbacks.max_body_bytes
+    # The size limit comes first: nothing unbounded is buffered or hashed for a forger.
+    if request.content_length is not None and request.content_length > limit:
+        raise PayloadTooLargeError(f"callback body exceeds the {limit}-byte limit")
+    body = await read_limited(request.content.iter_chunked(16 * 1024), limit)
+    applied = await handle_callback(
+        request.match_info["job_id"], body, request.headers, callbacks, correlation_id()
+    )
+    return _json(CallbackResult.of(applied))
+
+
+def create_app(
+    deps: StatusDeps, callbacks: CallbackDeps, *, max_submit_bytes: int = 256 * 1024
+) -> web.Application:
+    # client_max_size is only a backstop: the handlers enforce the real limits while reading.
+    app = web.Application(
+        middlewares=[observe],
+        client_max_size=max(max_submit_bytes, callbacks.max_body_bytes) + 1,
+    )
+    app[DEPS_KEY] = deps
+    app[CALLBACK_KEY] = callbacks
+    app[MAX_SUBMIT_KEY] = max_submit_bytes
+    openapi = orjson.dumps(build_openapi())
+
+    async def get_openapi(_request: web.Request) -> web.Response:
+        return web.Response(body=openapi, content_type="application/json")
+
+    async def get_docs(_request: web.Request) -> web.Response:
+        return web.Response(text=SWAGGER_UI, content_type="text/html")
+
+    app.router.add_post("/v1/jobs", post_job)
+    app.router.add_get("/v1/jobs", get_list)
+    app.router.add_get("/v1/jobs/{job_id}", get_one)
+    app.router.add_get("/v1/jobs/{job_id}/history", get_history)
+    app.router.add_post("/internal/jobs/{job_id}/status", post_callback)
+    app.router.add_get("/openapi.json", get_openapi)
+    app.router.add_get("/docs", get_docs)
+    return app
