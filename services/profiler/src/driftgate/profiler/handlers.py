@@ -7,7 +7,6 @@ events were all published is skipped outright on redelivery.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,7 +28,7 @@ from driftgate.profiler.ports import (
     PolicyStore,
     SchemaRegistry,
 )
-from driftgate.profiler.profiling import ProfileFn, profile_payload
+from driftgate.profiler.profiling import ProfileFn, profile_landed
 from driftgate.runtime.publisher import EventPublisher
 from driftgate.runtime.topology import PAYLOAD_EVENTS_TOPIC, SCHEMA_EVENTS_TOPIC
 
@@ -48,7 +47,7 @@ class ProfilerDeps:
     metrics: Metrics
     publisher: EventPublisher
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-    profile: ProfileFn = profile_payload
+    profile: ProfileFn = profile_landed
     find_renames: RenameFinder = field(default=same_name_renames)
 
 
@@ -71,8 +70,7 @@ async def process_payload(
         return known
     attempt = 1 if known is None else known.attempt + (1 if reprofile else 0)
     try:
-        data = await deps.reader.read(landed.bucket, landed.key)
-        profile = await asyncio.to_thread(deps.profile, data, landed)
+        profile = await deps.profile(deps.reader, landed)
     except UnreadablePayloadError as error:
         return await _reject(landed, error, known, attempt, deps, correlationid)
 

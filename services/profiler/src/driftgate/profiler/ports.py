@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Protocol
 
 from driftgate.contracts.events import PayloadLandedV1
@@ -12,8 +13,8 @@ from driftgate.profiler.errors import UnreadablePayloadError
 
 
 class PayloadReader(Protocol):
-    async def read(self, bucket: str, key: str) -> bytes:
-        """The raw object's bytes; raises ``UnreadablePayloadError`` or a transient error."""
+    def chunks(self, bucket: str, key: str) -> AsyncIterator[bytes]:
+        """The raw object's bytes in chunks; ``UnreadablePayloadError`` or a transient error."""
         ...
 
 

@@ -1,17 +1,37 @@
-"""Turning a payload's bytes into a profile (runs in a worker thread)."""
+"""Profiling a landed payload: stream its raw object through the format's reader."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from driftgate.contracts.events import PayloadLandedV1
-from driftgate.profiler.domain.field_walk import profile_records
-from driftgate.profiler.domain.inference import parse_json_records
 from driftgate.profiler.domain.profile import PayloadProfile
+from driftgate.profiler.errors import UnreadablePayloadError
+from driftgate.profiler.ports import PayloadReader
+from driftgate.profiler.readers import profile_stream
 
-ProfileFn = Callable[[bytes, PayloadLandedV1], PayloadProfile]
+ProfileFn = Callable[[PayloadReader, PayloadLandedV1], Awaitable[PayloadProfile]]
+
+_BY_MEDIA_TYPE = {
+    "application/json": "json",
+    "application/x-ndjson": "ndjson",
+    "text/csv": "csv",
+}
 
 
-def profile_payload(data: bytes, landed: PayloadLandedV1) -> PayloadProfile:
-    """Profile a JSON payload (one object or an array of objects)."""
-    return profile_records(parse_json_records(data))
+def payload_format(content_type: str, key: str) -> str:
+    """``json``, ``ndjson`` or ``csv``: from the media type, else from the key's extension."""
+    bare = content_type.split(";", 1)[0].strip().lower()
+    if bare in _BY_MEDIA_TYPE:
+        return _BY_MEDIA_TYPE[bare]
+    name = key.rsplit("/", 1)[-1].lower().removesuffix(".gz")
+    ext = name.rsplit(".", 1)[-1] if "." in name else ""
+    if ext in {"json", "ndjson", "csv"}:
+        return ext
+    raise UnreadablePayloadError(f"cannot tell the format of {content_type!r} payload {key}")
+
+
+async def profile_landed(reader: PayloadReader, landed: PayloadLandedV1) -> PayloadProfile:
+    """Profile the payload with bounded memory, whatever its size."""
+    fmt = payload_format(landed.content_type, landed.key)
+    return await profile_stream(reader.chunks(landed.bucket, landed.key), fmt)

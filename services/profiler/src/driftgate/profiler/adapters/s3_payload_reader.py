@@ -1,7 +1,8 @@
-"""Reads raw payloads from S3, bounded in size."""
+"""Streams raw payloads from S3 in chunks, bounded in total size, and a fake."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -14,24 +15,26 @@ if TYPE_CHECKING:
     from types_aiobotocore_s3 import S3Client
 
 
+class PayloadTooLargeError(UnreadablePayloadError):
+    reason = "too_large"
+
+
 class S3PayloadReader:
     def __init__(self, s3: S3Client, max_bytes: int, chunk_bytes: int = 1024 * 1024) -> None:
         self._s3 = s3
         self._max = max_bytes
         self._chunk = chunk_bytes
 
-    async def read(self, bucket: str, key: str) -> bytes:
+    async def chunks(self, bucket: str, key: str) -> AsyncIterator[bytes]:
         try:
             resp = await self._s3.get_object(Bucket=bucket, Key=key)
             if resp["ContentLength"] > self._max:
-                raise UnreadablePayloadError(
+                raise PayloadTooLargeError(
                     f"payload of {resp['ContentLength']} bytes exceeds the {self._max}-byte limit"
                 )
-            parts = []
             async with resp["Body"] as stream:
                 while chunk := await stream.read(self._chunk):
-                    parts.append(chunk)
-            return b"".join(parts)
+                    yield chunk
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") in {"NoSuchKey", "NoSuchBucket"}:
                 raise UnreadablePayloadError(f"raw object s3://{bucket}/{key} is missing") from exc
@@ -43,9 +46,12 @@ class S3PayloadReader:
 @dataclass
 class FakePayloadReader:
     objects: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    chunk_bytes: int = 7
 
-    async def read(self, bucket: str, key: str) -> bytes:
+    async def chunks(self, bucket: str, key: str) -> AsyncIterator[bytes]:
         try:
-            return self.objects[(bucket, key)]
+            data = self.objects[(bucket, key)]
         except KeyError:
             raise UnreadablePayloadError(f"raw object s3://{bucket}/{key} is missing") from None
+        for start in range(0, len(data), self.chunk_bytes):
+            yield data[start : start + self.chunk_bytes]
