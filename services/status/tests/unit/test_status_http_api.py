@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestServer
 
 from driftgate.contracts.events import JobStatus
 from driftgate.status.domain.operator_keys import generate_operator_key
-from driftgate.status.testing import MemoryHarness, callback_body, memory_harness, signed
+from driftgate.status.testing import FakeClock, MemoryHarness, callback_body, memory_harness, signed
 
 
 @dataclass
@@ -182,10 +182,12 @@ async def test_unknown_job_is_404(api: Api) -> None:
 
 
 async def test_listing_is_newest_first_filtered_and_paginated(api: Api) -> None:
-    clock_start = api.h.status.deps.transitions.clock()
+    clock = FakeClock()
+    api.h.status.deps.transitions.clock = clock
     ids = []
-    for i in range(5):
-        api.h.status.deps.transitions.clock = lambda i=i: clock_start + timedelta(seconds=i)
+    for _ in range(5):
+        clock.now += timedelta(seconds=1)
+        i = len(ids)
         ids.append((await api.submit(f"k{i}", "promote" if i % 2 == 0 else "compact"))["job_id"])
     await api.callback(ids[4], "RUNNING")
 
