@@ -184,12 +184,13 @@ async def test_unknown_job_is_404(api: Api) -> None:
 async def test_listing_is_newest_first_filtered_and_paginated(api: Api) -> None:
     clock = FakeClock()
     api.h.status.deps.transitions.clock = clock
-    ids = []
+    ids: list[str] = []
     for _ in range(5):
         clock.now += timedelta(seconds=1)
         i = len(ids)
         ids.append((await api.submit(f"k{i}", "promote" if i % 2 == 0 else "compact"))["job_id"])
-    await api.callback(ids[4], "RUNNING")
+    clock.now = datetime.now(UTC)  # callbacks are verified against the real time
+    assert (await api.callback(ids[4], "RUNNING"))[0] == 200
 
     seen: list[str] = []
     cursor = None

@@ -95,9 +95,9 @@ class InMemoryJobStore:
         if after is not None:
             rows = [j for j in rows if j.created_sk < after["created_sk"]]
         page = rows[:limit]
-        more = len(rows) > limit
-        position = {"job_id": page[-1].job_id, "created_sk": page[-1].created_sk}
-        return page, position if more else None
+        if len(rows) <= limit:
+            return page, None
+        return page, {"job_id": page[-1].job_id, "created_sk": page[-1].created_sk}
 
     async def jobs_in_status(self, status: JobStatus) -> list[Job]:
         return [j for j in self.jobs.values() if j.status == status]
