@@ -1,0 +1,120 @@
+"""The fast path and the reference walk must produce the same profile on every input."""
+
+import csv
+import io
+from typing import Any
+
+import orjson
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from driftgate.profiler.domain.fast_inference import walk_records
+from driftgate.profiler.domain.field_walk import ProfileBuilder, profile_records, walk_record
+from driftgate.profiler.errors import UnreadablePayloadError
+from driftgate.profiler.readers import profile_bytes
+
+# Keys avoid the path syntax itself ("." and "[]"), which would make two paths collide.
+KEYS = st.sampled_from(["id", "a", "b", "name", "when", "tags", "x_y", "Nested", "é"])
+ISO_TEXT = st.sampled_from(
+    ["2024-01-31", "2024-02-30", "2024-01-31T10:20:30Z", "2024-01-31 10:20", "2024-13-01", "x"]
+)
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**63), max_value=2**63 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12)
+    | ISO_TEXT
+)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=4),
+    max_leaves=12,
+)
+RECORDS = st.lists(st.dictionaries(KEYS, VALUES, max_size=6), min_size=1, max_size=40)
+# Columns of one kind each, mixed per record: conflicting types across records on purpose.
+HOMOGENEOUS = st.lists(
+    st.fixed_dictionaries(
+        {
+            "id": st.integers(0, 10**6),
+            "price": st.one_of(st.floats(0, 100), st.integers(0, 100), st.none()),
+            "when": st.one_of(ISO_TEXT, st.none()),
+        }
+    ),
+    min_size=1,
+    max_size=300,
+)
+
+
+def _fast(records: list[dict[str, Any]], sample_window: int, batch: int) -> Any:
+    builder = ProfileBuilder(sample_window=sample_window)
+    for start in range(0, len(records), batch):
+        walk_records(builder, records[start : start + batch])
+    return builder.build()
+
+
+def _reference(records: list[dict[str, Any]], sample_window: int) -> Any:
+    builder = ProfileBuilder(sample_window=sample_window)
+    for record in records:
+        walk_record(builder, record)
+    return builder.build()
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(RECORDS, st.integers(1, 50), st.integers(1, 17))
+def test_fast_walk_agrees_with_reference_walk(
+    records: list[dict[str, Any]], sample_window: int, batch: int
+) -> None:
+    assert _fast(records, sample_window, batch) == _reference(records, sample_window)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(HOMOGENEOUS)
+def test_fast_walk_agrees_on_large_columns_typed_in_arrow(records: list[dict[str, Any]]) -> None:
+    # Columns of 48+ strings are typed by Arrow's RE2 rather than Python's re.
+    assert _fast(records, 1000, 256) == profile_records(records)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(RECORDS)
+def test_ndjson_and_json_readers_agree_fast_and_reference(records: list[dict[str, Any]]) -> None:
+    ndjson = b"\n".join(orjson.dumps(r) for r in records)
+    array = orjson.dumps(records)
+    expected = profile_records(records)
+    assert profile_bytes(ndjson, "ndjson", fast=True) == expected
+    assert profile_bytes(ndjson, "ndjson", fast=False) == expected
+    assert profile_bytes(array, "json", fast=True) == expected
+    assert profile_bytes(array, "json", fast=False) == expected
+
+
+CELLS = st.one_of(
+    st.just(""),
+    st.integers(-(10**20), 10**20).map(str),
+    st.floats(allow_nan=False, allow_infinity=False).map(repr),
+    st.sampled_from(["true", "False", "TRUE", "yes", "1e5", "+3", "-.5", "007"]),
+    ISO_TEXT,
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=10),
+)
+
+
+def _outcome(data: bytes, fast: bool) -> Any:
+    """The profile, or the error's type and location: both paths must fail alike too."""
+    try:
+        return profile_bytes(data, "csv", fast=fast)
+    except UnreadablePayloadError as exc:
+        return type(exc), exc.line, exc.row
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(1, 4).flatmap(
+        lambda n: st.lists(st.lists(CELLS, min_size=n, max_size=n), min_size=1, max_size=80)
+    )
+)
+def test_csv_arrow_path_agrees_with_csv_module(rows: list[list[str]]) -> None:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([f"col{i}" for i in range(len(rows[0]))])
+    writer.writerows(rows)
+    data = out.getvalue().encode()
+    assert _outcome(data, fast=True) == _outcome(data, fast=False)
