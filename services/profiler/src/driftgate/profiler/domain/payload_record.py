@@ -24,6 +24,7 @@ class PayloadRecord:
     sha256: str
     received_at: datetime
     processed_at: datetime
+    content_type: str = ""
     schema_version: int | None = None
     record_count: int = 0
     reason: str | None = None
