@@ -48,7 +48,7 @@ async def api() -> AsyncIterator[Api]:
     )
     app.add_routes(health_routes({}))
     server = TestServer(app, host="127.0.0.1")
-    await server.start_server(**SERVER_OPTIONS)
+    await server.start_server(auto_decompress=SERVER_OPTIONS["auto_decompress"])
     async with ClientSession() as session:
         a = Api(session, str(server.make_url("")), issued.secret)
         a.raw, a.publisher = raw, publisher
