@@ -19,6 +19,7 @@ from typing import Any
 
 from driftgate.cli import schemas_render as render
 from driftgate.contracts.events import PayloadLandedV1
+from driftgate.profiler.adapters.emf_metrics import EmfMetrics
 from driftgate.profiler.domain.compatibility import CompatibilityPolicy, relation, violations
 from driftgate.profiler.domain.registry import active_of
 from driftgate.profiler.domain.renames import same_name_renames
@@ -41,13 +42,16 @@ async def profiler_deps() -> AsyncIterator[ProfilerDeps]:
     factory = AwsClientFactory(aws)
     naming = Naming(runtime.env, aws.region, await resolve_account_id(factory))
     async with AsyncExitStack() as stack:
-        yield aws_deps(
+        deps = aws_deps(
             s3=await stack.enter_async_context(factory.client("s3")),
             ddb=await stack.enter_async_context(factory.client("dynamodb")),
             sns=await stack.enter_async_context(factory.client("sns")),
             naming=naming,
             max_payload_bytes=ProfilerSettings().max_payload_bytes,
         )
+        # stdout carries the command's output (maybe JSON); EMF metric lines go to stderr.
+        deps.metrics = EmfMetrics(write=lambda line: print(line, file=sys.stderr))
+        yield deps
 
 
 def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
