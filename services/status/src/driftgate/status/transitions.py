@@ -94,14 +94,17 @@ async def apply_status(report: StatusReport, deps: TransitionDeps) -> Applied:
             if move is Move.HEARTBEAT:
                 await deps.store.heartbeat(job.job_id, job.status, at, report.webhook)
                 return Applied(Outcome.HEARTBEAT, job.job_id, job.status)
-            await _transition(job, report, at, deps)
+            await transition_from(job, report, at, deps)
         except TransitionConflictError:
             continue
         return Applied(Outcome.TRANSITIONED, job.job_id, report.status)
     raise TransitionConflictError(f"job {report.job_id} kept changing; retry")
 
 
-async def _transition(job: Job, report: StatusReport, at: datetime, deps: TransitionDeps) -> None:
+async def transition_from(
+    job: Job, report: StatusReport, at: datetime, deps: TransitionDeps
+) -> None:
+    """The conditional write from ``job`` exactly as read (its status and version)."""
     version = job.version + 1
     data = JobStatusChangedV1(
         job_id=job.job_id,

@@ -1,0 +1,5 @@
+import sys
+
+from driftgate.status.entrypoints.server import main
+
+sys.exit(main())
