@@ -60,7 +60,7 @@ async def _bare(request: web.Request) -> web.Response:
 
 
 async def _serve(app: web.Application) -> tuple[web.AppRunner, str]:
-    runner = web.AppRunner(app, access_log=None, **SERVER_OPTIONS)
+    runner = web.AppRunner(app, access_log=None, auto_decompress=SERVER_OPTIONS["auto_decompress"])
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
@@ -148,6 +148,33 @@ async def _timed(call: Callable[[], Awaitable[None]]) -> float:
     return time.perf_counter() - started
 
 
+async def _latency(http: ClientSession, url: str, headers: dict[str, str]) -> None:
+    latencies: list[float] = []
+    small = b"y" * 1024
+    small_headers = {**headers, "Content-Type": "application/json"}
+
+    async def one() -> None:
+        async with http.post(url, data=small, headers=small_headers) as resp:
+            await resp.read()
+            if resp.status != 202:
+                raise RuntimeError(f"small body answered {resp.status}")
+
+    async def worker(n: int) -> None:
+        for _ in range(n):
+            latencies.append(await _timed(one))
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker(50) for _ in range(4)))
+    elapsed = time.perf_counter() - started
+    ordered = sorted(latencies)
+    p99 = ordered[int(len(ordered) * 0.99) - 1]
+    print(
+        f"  emulator 1 KB: {len(latencies) / elapsed:.1f} req/s, "
+        f"p50 {statistics.median(ordered) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms "
+        f"(4 concurrent clients, {len(latencies)} requests; S3 PutObject + SNS + DynamoDB)"
+    )
+
+
 async def _emulator_phase(endpoint: str) -> None:
     aws = AwsSettings(endpoint_url=endpoint, region="us-east-1")
     factory = AwsClientFactory(aws)
@@ -218,30 +245,7 @@ async def _emulator_phase(endpoint: str) -> None:
                     f"peak RSS so far {_vm_hwm_mb(proc.pid):.0f} MB"
                 )
 
-            latencies: list[float] = []
-            small = b"y" * 1024
-            small_headers = {**headers, "Content-Type": "application/json"}
-
-            async def one() -> None:
-                async with http.post(url, data=small, headers=small_headers) as resp:
-                    await resp.read()
-                    if resp.status != 202:
-                        raise RuntimeError(f"small body answered {resp.status}")
-
-            async def worker(n: int) -> None:
-                for _ in range(n):
-                    latencies.append(await _timed(one))
-
-            started = time.perf_counter()
-            await asyncio.gather(*(worker(50) for _ in range(4)))
-            elapsed = time.perf_counter() - started
-            ordered = sorted(latencies)
-            p99 = ordered[int(len(ordered) * 0.99) - 1]
-            print(
-                f"  emulator 1 KB: {len(latencies) / elapsed:.1f} req/s, "
-                f"p50 {statistics.median(ordered) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms "
-                f"(4 concurrent clients, {len(latencies)} requests; S3 PutObject + SNS + DynamoDB)"
-            )
+            await _latency(http, url, headers)
     finally:
         if proc.returncode is None:
             proc.terminate()
