@@ -22,7 +22,7 @@ from driftgate.contracts.events import PayloadLandedV1
 from driftgate.profiler.adapters.emf_metrics import EmfMetrics
 from driftgate.profiler.domain.compatibility import CompatibilityPolicy, relation, violations
 from driftgate.profiler.domain.registry import active_of
-from driftgate.profiler.domain.renames import same_name_renames
+from driftgate.profiler.domain.renames import find_renames
 from driftgate.profiler.domain.schema_diff import diff_fields
 from driftgate.profiler.domain.status import ReviewDecision
 from driftgate.profiler.handlers import ProfilerDeps, process_payload
@@ -113,7 +113,7 @@ async def _diff(args: argparse.Namespace, deps: ProfilerDeps) -> int:
     old = await find_version(deps.registry, args.source, args.v1)
     new = await find_version(deps.registry, args.source, args.v2)
     diff = diff_fields(old.fields, new.fields)
-    diff = diff.with_renames(same_name_renames(old.fields, new.fields, diff))
+    diff = diff.with_renames(find_renames(old.fields, new.fields, diff))
     policy = await deps.policies.policy(args.source)
     broken = violations(policy.base, old.fields, new.fields, f"v{old.version}")
     rel = relation(old.fields, new.fields).value

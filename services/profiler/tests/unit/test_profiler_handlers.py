@@ -179,3 +179,17 @@ async def test_reprofile_of_fixed_payload_profiles_with_new_event_ids(h: Harness
     [rejected] = h.publisher.events(REJECTED)
     assert profiled.id != rejected.id
     assert (await h.registry.history("orders"))[0].payload_count == 1
+
+
+async def test_rename_found_by_value_evidence_kept_in_the_registry(h: Harness) -> None:
+    ids = [f"K-{n:04d}" for n in range(12)]
+    before = b"[" + b",".join(b'{"k": 1, "acct": "%s"}' % i.encode() for i in ids) + b"]"
+    after = b"[" + b",".join(b'{"k": 1, "holder": "%s"}' % i.encode() for i in ids) + b"]"
+    await h.send("i1", before)
+    [v1] = await h.registry.history("orders")
+    assert v1.fields["acct"].samples  # value evidence kept with the version
+    await h.send("i2", after)
+    [drift] = h.publisher.events(DRIFT)
+    [rename] = drift.data.renamed
+    assert (rename.old, rename.new) == ("acct", "holder") and rename.confidence >= 0.7
+    assert drift.data.breaking  # acct was required: consumers of acct lose it either way

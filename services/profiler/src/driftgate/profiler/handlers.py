@@ -18,7 +18,7 @@ from driftgate.profiler import announcements
 from driftgate.profiler.domain.fields import fields_from_profile
 from driftgate.profiler.domain.payload_record import PayloadRecord, PayloadStatus
 from driftgate.profiler.domain.registration import RenameFinder, register
-from driftgate.profiler.domain.renames import same_name_renames
+from driftgate.profiler.domain.renames import find_renames
 from driftgate.profiler.errors import UnreadablePayloadError
 from driftgate.profiler.ports import (
     DeadLetters,
@@ -48,7 +48,7 @@ class ProfilerDeps:
     publisher: EventPublisher
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     profile: ProfileFn = profile_landed
-    find_renames: RenameFinder = field(default=same_name_renames)
+    find_renames: RenameFinder = field(default=find_renames)
 
 
 async def on_payload_landed(event: CloudEvent[PayloadLandedV1], deps: ProfilerDeps) -> None:

@@ -1,35 +1,35 @@
 """Rename candidates between a version's fields and a payload's: the registry's side.
 
-Scoring belongs to ``rename_detection``; this module adapts the registry's fields to it.
+Scoring is ``rename_detection``'s (name similarity and sampled value overlap); this module
+feeds it the registry's fields, which keep each field's value samples for exactly this.
 """
 
 from __future__ import annotations
 
-import re
-
-from driftgate.profiler.domain.fields import Fields
+from driftgate.profiler.domain.fields import Fields, FieldSpec
+from driftgate.profiler.domain.profile import FieldProfile
+from driftgate.profiler.domain.rename_detection import detect_renames
 from driftgate.profiler.domain.schema_diff import Rename, SchemaDiff
-from driftgate.profiler.domain.types_lattice import narrows, widens
-
-_SEPARATORS = re.compile(r"[_\-\s.]")
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
-def _normalized(path: str) -> str:
-    return _SEPARATORS.sub("", _CAMEL.sub("_", path)).lower()
+def _as_profile(path: str, spec: FieldSpec) -> FieldProfile:
+    # Only the path, the types and the samples matter to scoring; counts are placeholders.
+    return FieldProfile(
+        path=path,
+        types=frozenset(spec.type.split("|")),
+        present=1,
+        nulls=0,
+        parent_count=1,
+        samples=spec.samples,
+    )
 
 
-def same_name_renames(old: Fields, new: Fields, diff: SchemaDiff) -> tuple[Rename, ...]:
-    """Candidates whose names differ only by case or separators and whose types are compatible."""
-    out: list[Rename] = []
-    taken: set[str] = set()
-    for removed in diff.removed:
-        for added in diff.added:
-            if added in taken or _normalized(removed) != _normalized(added):
-                continue
-            a, b = old[removed].type, new[added].type
-            if widens(a, b) or narrows(a, b):
-                out.append(Rename(removed, added, 0.9))
-                taken.add(added)
-                break
-    return tuple(out)
+def find_renames(old: Fields, new: Fields, diff: SchemaDiff) -> tuple[Rename, ...]:
+    """Candidates above the reporting threshold, pairing ``diff.removed`` with ``diff.added``."""
+    if not diff.removed or not diff.added:
+        return ()
+    candidates = detect_renames(
+        [_as_profile(p, old[p]) for p in diff.removed],
+        [_as_profile(p, new[p]) for p in diff.added],
+    )
+    return tuple(Rename(c.old, c.new, c.confidence) for c in candidates)
