@@ -53,7 +53,7 @@ async def test_emr_serverless_launch_passes_job_callback_and_secret_reference(
 ) -> None:
     async with aws.client("emr-serverless") as emr:
         app = await emr.create_application(
-            name="driftgate-jobs", releaseLabel="emr-7.1.0", type="SPARK"
+            name="driftgate-jobs", releaseLabel="emr-7.1.0", type="SPARK", clientToken="app-1"
         )
         launcher = EmrServerlessLauncher(
             emr,
