@@ -55,27 +55,34 @@ async def write_body(
     """
     hasher = hashlib.sha256()
     size = 0
-    buf = bytearray()
+    pending: list[bytes] = []  # joined once per part: cheaper than growing a bytearray
+    pending_size = 0
     upload: StagedUpload | None = None
     try:
         async for chunk in body:
             hasher.update(chunk)
             size += len(chunk)
-            buf += chunk
-            if upload is None and len(buf) > where.multipart_threshold:
+            pending.append(chunk)
+            pending_size += len(chunk)
+            if upload is None and pending_size > where.multipart_threshold:
                 upload = await raw.start_staged(where.staging_key, where.content_type)
-            while upload is not None and len(buf) >= where.part_size:
-                await upload.upload_part(bytes(buf[: where.part_size]))
-                del buf[: where.part_size]
+            if upload is not None and pending_size >= where.part_size:
+                data = b"".join(pending)
+                while len(data) >= where.part_size:
+                    await upload.upload_part(data[: where.part_size])
+                    data = data[where.part_size :]
+                pending, pending_size = [data], len(data)
         _require_body(size)
         digest = hasher.hexdigest()
         meta = metadata(digest, size)
+        rest = b"".join(pending)
+        pending.clear()
         if upload is None:
-            bucket = await raw.put_raw(where.key, bytes(buf), where.content_type, meta)
+            bucket = await raw.put_raw(where.key, rest, where.content_type, meta)
         else:
-            if buf:
-                await upload.upload_part(bytes(buf))
-            buf.clear()
+            if rest:
+                await upload.upload_part(rest)
+            del rest
             bucket = await upload.promote(where.key, where.content_type, meta)
     except BaseException:
         if upload is not None:
