@@ -136,10 +136,6 @@ class InMemorySchemaRegistry:
     async def history(self, source_id: str) -> list[SchemaVersion]:
         return list(self.versions.get(source_id, []))
 
-    async def latest(self, source_id: str) -> SchemaVersion | None:
-        history = self.versions.get(source_id)
-        return history[-1] if history else None
-
     async def create(self, version: SchemaVersion, deprecate: SchemaVersion | None) -> None:
         history = self.versions.setdefault(version.source_id, [])
         if any(v.version == version.version for v in history):
