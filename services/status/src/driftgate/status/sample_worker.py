@@ -35,7 +35,9 @@ async def report(
     )
     headers = {**sign_headers(secret, body).as_dict(), "Content-Type": "application/json"}
     async with http.post(url, data=body, headers=headers) as resp:
-        await resp.read()
+        answer = await resp.read()
+        if resp.status != 200:
+            print(f"callback {status} refused: {resp.status} {answer.decode()}", file=sys.stderr)
         return resp.status
 
 

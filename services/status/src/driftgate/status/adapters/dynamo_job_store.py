@@ -145,8 +145,10 @@ class DynamoJobStore:
             ":version": {"N": str(request.expected_version)},
             ":next": {"N": str(request.expected_version + 1)},
         }
+        names = {"#status": "status"}
         if request.metrics:
-            sets.append("metrics = :metrics")
+            names["#metrics"] = "metrics"  # a DynamoDB reserved word
+            sets.append("#metrics = :metrics")
             values[":metrics"] = {"S": orjson.dumps(request.metrics).decode()}
         if request.target == JobStatus.RUNNING:
             sets.append("started_at = :at")
@@ -162,7 +164,7 @@ class DynamoJobStore:
                     "Key": {"job_id": {"S": request.job_id}},
                     "UpdateExpression": "SET " + ", ".join(sets),
                     "ConditionExpression": "#status = :expected AND version = :version",
-                    "ExpressionAttributeNames": {"#status": "status"},
+                    "ExpressionAttributeNames": names,
                     "ExpressionAttributeValues": values,
                 }
             },

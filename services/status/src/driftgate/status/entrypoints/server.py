@@ -52,7 +52,13 @@ async def _launcher(
     runner: ServiceRunner, settings: StatusSettings, factory: AwsClientFactory
 ) -> JobLauncher | None:
     if settings.launcher == "local":
-        return await runner.enter(LocalProcessLauncher(settings.local_command, grace=runner.grace))
+        aws = factory.settings
+        # Local runs reach the same AWS (the emulator, locally) to read the signing secret.
+        env = {"AWS_REGION": aws.region}
+        if aws.endpoint_url:
+            env["AWS_ENDPOINT_URL"] = aws.endpoint_url
+        launcher = LocalProcessLauncher(settings.local_command, extra_env=env, grace=runner.grace)
+        return await runner.enter(launcher)
     if settings.launcher == "emr-serverless":
         client = await runner.enter(factory.client("emr-serverless"))
         return EmrServerlessLauncher(
