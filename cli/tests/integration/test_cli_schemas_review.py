@@ -114,6 +114,12 @@ async def test_review_flow(
     assert event["type"] == "driftgate.schema.version.reviewed.v1"
     assert event["data"]["decision"] == "rejected" and event["data"]["reviewer"] == "bo"
 
+    code, out = await run(
+        capsys, "schemas", "policy", "orders", "--set", "FULL_TRANSITIVE", "--json"
+    )
+    assert json.loads(out) == {"source_id": "orders", "policy": "FULL_TRANSITIVE"}
+    assert (await deps.policies.policy("orders")).value == "FULL_TRANSITIVE"
+
     v1, v2, v3 = await deps.registry.history("orders")
     assert (v1.status, v2.status, v3.status) == (
         VersionStatus.DEPRECATED,

@@ -160,3 +160,22 @@ async def test_missing_raw_object_is_rejected_with_a_report(env: Env) -> None:
         Bucket=env.bucket, Key=f"{record.dead_letter_prefix}error.json"
     )
     assert orjson.loads(await report_obj["Body"].read())["payload_copied"] is False
+
+
+@pytest.mark.timeout(50)
+async def test_racing_handlers_with_two_new_schemas_make_one_version_each(env: Env) -> None:
+    await process_payload(await env.land("two", "base", b'{"id": 1}'), env.deps)
+    bodies = [b'{"id": 1, "x": "a"}', b'{"id": 1, "y": true}']
+    landed = [await env.land("two", f"c{i}", bodies[i % 2]) for i in range(20)]
+    await asyncio.gather(*(process_payload(p, env.deps) for p in landed))
+
+    history = await env.deps.registry.history("two")
+    assert [v.version for v in history] == [1, 2, 3]
+    assert len({v.fingerprint for v in history}) == 3
+    assert sorted(sorted(v.fields) for v in history[1:]) == [["id", "x"], ["id", "y"]]
+    assert [v.payload_count for v in history] == [1, 10, 10]
+    # Whichever won v2 is additive to v1 and became ACTIVE; the other then lacks v2's
+    # required field, so it is BREAKING. Either way: one ACTIVE, v1 DEPRECATED.
+    assert history[0].status is VersionStatus.DEPRECATED
+    assert {history[1].status, history[2].status} == {VersionStatus.ACTIVE, VersionStatus.BREAKING}
+    assert history[1].status is VersionStatus.ACTIVE
