@@ -11,10 +11,11 @@ _ALERT_NAMESPACE = uuid.UUID("0b9f6a8e-2d43-4b8e-9a57-3c1e2f4d5a6b")
 
 
 def drift_severity(drift: SchemaDriftDetectedV1) -> Severity:
-    """Removed fields and narrowing type changes lose data downstream: critical. Additions: info."""
+    """Breaking drift loses data downstream: critical. Widenings and rename candidates: warning.
+    Additions: info."""
     if drift.breaking:
         return Severity.CRITICAL
-    if drift.type_changes:
+    if drift.type_changes or drift.renamed:  # a possible rename needs a human to confirm
         return Severity.WARNING
     return Severity.INFO
 
