@@ -26,11 +26,12 @@ from driftgate.status.adapters.dynamo_operator_keys import DynamoOperatorKeyStor
 from driftgate.status.bootstrap import StatusApp, bootstrap
 from driftgate.status.domain.job import AuditEntry, TransitionRequest
 from driftgate.status.domain.metrics import CapturedEmf, EmfMetrics
-from driftgate.status.domain.operator_keys import generate_operator_key
+from driftgate.status.domain.operator_keys import OperatorKeyRecord, generate_operator_key
 from driftgate.status.errors import InvalidCursorError, TransitionConflictError
 from driftgate.status.handlers import SubmitJob, job_history, list_jobs, submit_job
 from driftgate.status.ports import JobQuery, OutboxItem, ReplayedWebhookError, WebhookMark
 from driftgate.status.settings import StatusSettings
+from driftgate.status.sweeper import TIMED_OUT, SweepResult, sweep_once
 from driftgate.status.transitions import Outcome, StatusReport, apply_status
 
 
@@ -40,7 +41,7 @@ class Env:
     outbox: DynamoOutbox
     status: StatusApp
     publisher: FakeEventPublisher
-    operator: object
+    operator: OperatorKeyRecord
 
 
 @pytest.fixture
@@ -73,7 +74,7 @@ async def env(aws: AwsClientFactory, provisioned: Naming) -> AsyncIterator[Env]:
 
 async def submit(env: Env, key: str, job_type: str = "promote") -> str:
     cmd = SubmitJob(type=job_type, params={"k": key})
-    done = await submit_job(cmd, key, env.operator, env.status.deps)  # type: ignore[arg-type]
+    done = await submit_job(cmd, key, env.operator, env.status.deps)
     return done.job.job_id
 
 
@@ -215,3 +216,29 @@ async def test_run_id_is_recorded_once_and_stall_is_flagged_once(env: Env) -> No
     assert not await env.store.mark_stalled(job_id, at, OutboxItem("stall-2", "x", "{}", at))
     job = await env.store.get(job_id)
     assert job is not None and job.run_id == "run-1" and job.stalled_at == at
+
+
+async def test_sweeper_times_out_and_flags_stalls_through_the_gsi(env: Env) -> None:
+    deps = env.status.deps
+    running = (
+        await submit_job(
+            SubmitJob(type="promote", heartbeat_seconds=60), "sweep-run", env.operator, deps
+        )
+    ).job.job_id
+    waiting = (
+        await submit_job(
+            SubmitJob(type="promote", start_deadline_seconds=60), "sweep-wait", env.operator, deps
+        )
+    ).job.job_id
+    await to_running(env, running)
+    later = datetime.now(UTC) + timedelta(seconds=61)
+    deps.transitions.clock = lambda: later
+
+    result = await sweep_once(deps.transitions)
+
+    assert result.timed_out == [running] and result.stalled == [waiting]
+    job = await env.store.get(running)
+    assert job is not None and (job.status, job.status_message) == (JobStatus.FAILED, TIMED_OUT)
+    types = [e.type for e in env.publisher.events()]
+    assert types.count("driftgate.job.stalled.v1") == 1
+    assert (await sweep_once(deps.transitions)) == SweepResult([], [])
