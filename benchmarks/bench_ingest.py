@@ -1,8 +1,11 @@
 """Ingest throughput against a bare aiohttp handler, peak RSS streaming 1 GiB, emulator latency.
 
-1. Same process, same loop, same client: the ingest app (in-memory key store, publisher and a
-   discarding object store) against a bare handler that reads the body and answers 202.
-   Printed as ratios: 1 KB requests/s (target >= 0.8x), 256 KB MB/s (target >= 0.7x).
+1. The ingest app (in-memory key store, publisher and a discarding object store) against a bare
+   handler that reads the body and answers 202, each in its own server process pinned to one
+   CPU, driven by the same lean keep-alive load generator pinned to the other CPU. Both servers
+   are warmed up, then measured in paired rounds (bare/ingest, order alternating); the printed
+   ratio is the median of the per-round ratios, with min/max and the server CPU time per
+   request. Targets: 1 KB requests/s >= 0.8x, 256 KB MB/s >= 0.7x.
 2. ``python -m driftgate.ingest`` as a subprocess with the real S3 adapter against the embedded
    emulator; one large body (``DRIFTGATE_BENCH_BIG_MIB``, default 1024) is streamed through it
    and the subprocess's peak RSS (VmHWM from /proc) is printed (target < 200 MB).
@@ -23,11 +26,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from aiohttp import ClientSession, ClientTimeout, TCPConnector, web
+from aiohttp import ClientSession, ClientTimeout, web
 
 from driftgate.ingest.adapters.dynamo_api_keys import InMemoryApiKeyStore
 from driftgate.ingest.bootstrap import bootstrap
-from driftgate.ingest.domain.api_keys import generate_key
+from driftgate.ingest.domain.api_keys import ApiKeyRecord, generate_key, hash_key
 from driftgate.ingest.entrypoints.http_app import SERVER_OPTIONS
 from driftgate.ingest.settings import IngestSettings
 from driftgate.runtime.aws import AwsClientFactory
@@ -38,10 +41,18 @@ from driftgate.runtime.publisher import FakeEventPublisher
 from driftgate.runtime.settings import AwsSettings
 from driftgate.runtime.topology import TOPOLOGY
 
-PHASE_SECONDS = 3.0
-CONCURRENCY = 16
 MIB = 1024 * 1024
 BIG_TIMEOUT_SECONDS = 180.0
+CONCURRENCY = 16
+PATH = "/v1/sources/bench/payloads"
+# Paired rounds: each round measures both servers back to back (order alternating), so slow
+# drift of this machine's speed hits both sides of a round's ratio alike.
+ROUNDS = int(os.environ.get("DRIFTGATE_BENCH_ROUNDS", "7"))
+ROUND_SECONDS = float(os.environ.get("DRIFTGATE_BENCH_ROUND_SECONDS", "1.5"))
+WARMUP_SECONDS = 1.0
+SERVER_CPU = 0
+CLIENT_CPU = 1
+_SECRET_ENV = "DRIFTGATE_BENCH_SECRET"
 
 
 class _DiscardingStore:
@@ -54,69 +65,195 @@ class _DiscardingStore:
         raise RuntimeError("bench bodies stay below the multipart threshold")
 
 
+class _ForgetfulPublisher(FakeEventPublisher):
+    """The fake publisher's work per event, without keeping every event of the run in memory."""
+
+    async def publish(self, topic: str, event: Any) -> None:
+        await super().publish(topic, event)
+        self.published.clear()
+
+
 async def _bare(request: web.Request) -> web.Response:
     await request.read()
     return web.json_response({"ok": True}, status=202)
 
 
-async def _serve(app: web.Application) -> tuple[web.AppRunner, str]:
+def _bare_app() -> web.Application:
+    app = web.Application(client_max_size=2 * MIB)
+    app.router.add_post(PATH, _bare)
+    return app
+
+
+async def _ingest_app(secret: str) -> web.Application:
+    keys = InMemoryApiKeyStore()
+    await keys.save(
+        ApiKeyRecord(
+            key_id="key_bench",
+            key_hash=hash_key(secret),
+            source_id="bench",
+            created_at=datetime.now(UTC),
+        )
+    )
+    return bootstrap(
+        keys=keys,
+        raw=_DiscardingStore(),
+        publisher=_ForgetfulPublisher(),
+        settings=IngestSettings(rate_limit_per_second=1e9, rate_limit_burst=10**9),
+    )
+
+
+async def _serve_forever(kind: str, port: int) -> None:
+    """Server side of the ratio phase: one app per process, as a deployment would run it."""
+    if kind == "bare":
+        app = _bare_app()
+    else:
+        app = await _ingest_app(os.environ[_SECRET_ENV])
     runner = web.AppRunner(app, access_log=None, auto_decompress=SERVER_OPTIONS["auto_decompress"])
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    return runner, f"http://127.0.0.1:{runner.addresses[0][1]}"
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    print("ready", flush=True)
+    await asyncio.Event().wait()
 
 
-async def _load(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, float]:
-    """Requests completed by CONCURRENCY clients in PHASE_SECONDS."""
+class _Server:
+    """A ratio-phase server subprocess, pinned to its own CPU when the machine has two."""
+
+    def __init__(self, kind: str, secret: str) -> None:
+        self.kind = kind
+        self.port = _free_port()
+        self._secret = secret
+        self.proc: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "benchmarks.bench_ingest",
+            "--serve",
+            self.kind,
+            str(self.port),
+            env={**os.environ, _SECRET_ENV: self._secret},
+            stdout=asyncio.subprocess.PIPE,
+        )
+        assert self.proc.stdout is not None
+        async with asyncio.timeout(30):
+            line = await self.proc.stdout.readline()
+        if line.strip() != b"ready":
+            raise RuntimeError(f"{self.kind} server did not start")
+        if _pinning():
+            os.sched_setaffinity(self.proc.pid, {SERVER_CPU})
+
+    def cpu_seconds(self) -> float:
+        assert self.proc is not None
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    async def stop(self) -> None:
+        if self.proc is not None and self.proc.returncode is None:
+            self.proc.terminate()
+            await self.proc.wait()
+
+
+def _pinning() -> bool:
+    return hasattr(os, "sched_setaffinity") and {SERVER_CPU, CLIENT_CPU} <= os.sched_getaffinity(0)
+
+
+def _request_bytes(port: int, body: bytes, secret: str) -> bytes:
+    head = (
+        f"POST {PATH} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Api-Key: {secret}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+async def _one_connection(port: int, request: bytes, stop: float) -> int:
+    """Keep-alive requests on one connection until ``stop``; a lean client so the server is
+    the bottleneck (an aiohttp client costs about as much CPU per request as the bare server)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
     done = 0
-    stop = time.perf_counter() + PHASE_SECONDS
-    async with ClientSession(connector=TCPConnector(limit=CONCURRENCY)) as http:
+    try:
+        while time.perf_counter() < stop:
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            if head[9:12] != b"202":
+                raise RuntimeError(f"unexpected response {head[:200]!r}")
+            length = int(head.lower().split(b"content-length:", 1)[1].split(b"\r\n", 1)[0])
+            await reader.readexactly(length)
+            done += 1
+    finally:
+        writer.close()
+        await writer.wait_closed()
+    return done
 
-        async def worker() -> None:
-            nonlocal done
-            while time.perf_counter() < stop:
-                async with http.post(url, data=body, headers=headers) as resp:
-                    await resp.read()
-                    if resp.status != 202:
-                        raise RuntimeError(f"unexpected {resp.status}")
-                done += 1
 
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
-        return done, time.perf_counter() - started
+async def _load(server: _Server, request: bytes, seconds: float) -> tuple[float, float]:
+    """Requests/s reached by CONCURRENCY connections, and server CPU-microseconds per request."""
+    cpu_before = server.cpu_seconds()
+    started = time.perf_counter()
+    stop = started + seconds
+    counts = await asyncio.gather(
+        *(_one_connection(server.port, request, stop) for _ in range(CONCURRENCY))
+    )
+    elapsed = time.perf_counter() - started
+    total = sum(counts)
+    return total / elapsed, (server.cpu_seconds() - cpu_before) / total * 1e6
+
+
+def _spread(values: list[float]) -> str:
+    return f"median {statistics.median(values):.2f} (min {min(values):.2f}, max {max(values):.2f})"
 
 
 async def _ratios() -> None:
-    issued = generate_key("bench", datetime.now(UTC))
-    keys = InMemoryApiKeyStore()
-    await keys.save(issued.record)
-    ingest_app = bootstrap(
-        keys=keys,
-        raw=_DiscardingStore(),
-        publisher=FakeEventPublisher(),
-        settings=IngestSettings(rate_limit_per_second=1e9, rate_limit_burst=10**9),
-    )
-    bare_app = web.Application(client_max_size=2 * MIB)
-    bare_app.router.add_post("/v1/sources/{source_id}/payloads", _bare)
-    headers = {"X-Api-Key": issued.secret, "Content-Type": "application/json"}
-    path = "/v1/sources/bench/payloads"
-    for label, size, unit in (("1 KB", 1024, "req/s"), ("256 KB", 256 * 1024, "MB/s")):
-        body = b"x" * size
-        rates = {}
-        for name, app in (("bare", bare_app), ("ingest", ingest_app)):
-            runner, base = await _serve(app)
-            try:
-                count, seconds = await _load(base + path, body, headers)
-            finally:
-                await runner.cleanup()
-            per_s = count / seconds
-            rates[name] = per_s if unit == "req/s" else per_s * size / MIB
-            print(f"  {label:>6} {name:<6} {rates[name]:10.1f} {unit}  ({count} requests)")
-        target = 0.8 if unit == "req/s" else 0.7
-        ratio = rates["ingest"] / rates["bare"]
-        verdict = "meets" if ratio >= target else "BELOW"
-        print(f"  {label:>6} ratio ingest/bare {ratio:.2f}x ({verdict} target {target}x)")
+    allowed = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else set()
+    if _pinning():
+        os.sched_setaffinity(0, {CLIENT_CPU})
+        print(f"  servers pinned to CPU {SERVER_CPU}, load generator to CPU {CLIENT_CPU}")
+    else:
+        print("  fewer than 2 CPUs: servers and load generator share the CPU (ratios are noisier)")
+    secret = generate_key("bench", datetime.now(UTC)).secret
+    servers = {"bare": _Server("bare", secret), "ingest": _Server("ingest", secret)}
+    try:
+        for server in servers.values():
+            await server.start()
+        for label, size, unit, target in (
+            ("1 KB", 1024, "req/s", 0.8),
+            ("256 KB", 256 * 1024, "MB/s", 0.7),
+        ):
+            body = b"x" * size
+            scale = 1.0 if unit == "req/s" else size / MIB
+            rates: dict[str, list[float]] = {"bare": [], "ingest": []}
+            cpu: dict[str, list[float]] = {"bare": [], "ingest": []}
+            ratios: list[float] = []
+            for server in servers.values():
+                await _load(server, _request_bytes(server.port, body, secret), WARMUP_SECONDS)
+            for round_no in range(ROUNDS):
+                order = ("bare", "ingest") if round_no % 2 == 0 else ("ingest", "bare")
+                for name in order:
+                    server = servers[name]
+                    request = _request_bytes(server.port, body, secret)
+                    per_s, cpu_us = await _load(server, request, ROUND_SECONDS)
+                    rates[name].append(per_s * scale)
+                    cpu[name].append(cpu_us)
+                ratios.append(rates["ingest"][-1] / rates["bare"][-1])
+            for name in ("bare", "ingest"):
+                print(
+                    f"  {label:>6} {name:<6} {unit} {_spread(rates[name])}; "
+                    f"server CPU us/request {_spread(cpu[name])}"
+                )
+            ratio = statistics.median(ratios)
+            verdict = "meets" if ratio >= target else "BELOW"
+            cpu_ratio = statistics.median(cpu["bare"]) / statistics.median(cpu["ingest"])
+            print(
+                f"  {label:>6} ratio ingest/bare {ratio:.2f}x ({verdict} target {target}x; "
+                f"{ROUNDS} paired rounds of {ROUND_SECONDS:g}s, min {min(ratios):.2f}x, "
+                f"max {max(ratios):.2f}x; bare/ingest CPU per request {cpu_ratio:.2f}x)"
+            )
+    finally:
+        for server in servers.values():
+            await server.stop()
+        if allowed:
+            # The emulator phase's subprocesses inherit this process's affinity.
+            os.sched_setaffinity(0, allowed)
 
 
 def _free_port() -> int:
@@ -253,7 +390,7 @@ async def _emulator_phase(endpoint: str) -> None:
 
 
 def main() -> None:
-    print("ingest vs bare aiohttp handler (in-memory fakes, same process):")
+    print("ingest vs bare aiohttp handler (in-memory fakes, one server process each):")
     asyncio.run(_ratios())
     print("ingest subprocess with the real adapters on the embedded emulator:")
     with EmbeddedAws(port=0) as aws:
@@ -261,4 +398,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--serve"]:
+        asyncio.run(_serve_forever(sys.argv[2], int(sys.argv[3])))
+    else:
+        main()
