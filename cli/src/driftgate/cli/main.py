@@ -8,7 +8,7 @@ import socket
 import sys
 from pathlib import Path
 
-from driftgate.cli import keys_commands, schemas_commands
+from driftgate.cli import jobs_commands, keys_commands, schemas_commands
 from driftgate.runtime.local.emulator import EmbeddedAws
 from driftgate.runtime.settings import AwsSettings, RuntimeSettings
 from driftgate.runtime.trace_view import trace_command
@@ -68,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_trace.set_defaults(func=lambda a: trace_command(a.rest))
 
     keys_commands.register(sub)
+    jobs_commands.register(sub)
     schemas_commands.register(sub)
     return parser
 
