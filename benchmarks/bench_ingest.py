@@ -52,7 +52,7 @@ ROUND_SECONDS = float(os.environ.get("DRIFTGATE_BENCH_ROUND_SECONDS", "1.5"))
 WARMUP_SECONDS = 1.0
 SERVER_CPU = 0
 CLIENT_CPU = 1
-_SECRET_ENV = "DRIFTGATE_BENCH_SECRET"
+_API_KEY_VAR = "DRIFTGATE_BENCH_API_KEY"
 
 
 class _DiscardingStore:
@@ -107,7 +107,7 @@ async def _serve_forever(kind: str, port: int) -> None:
     if kind == "bare":
         app = _bare_app()
     else:
-        app = await _ingest_app(os.environ[_SECRET_ENV])
+        app = await _ingest_app(os.environ[_API_KEY_VAR])
     runner = web.AppRunner(app, access_log=None, auto_decompress=SERVER_OPTIONS["auto_decompress"])
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
@@ -132,7 +132,7 @@ class _Server:
             "--serve",
             self.kind,
             str(self.port),
-            env={**os.environ, _SECRET_ENV: self._secret},
+            env={**os.environ, _API_KEY_VAR: self._secret},
             stdout=asyncio.subprocess.PIPE,
         )
         assert self.proc.stdout is not None
