@@ -19,6 +19,7 @@ import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from driftgate.profiler.domain.field_walk import (
     ROOT,
+    PathStats,
     ProfileBuilder,
     child_path,
     element_path,
@@ -30,6 +31,7 @@ from driftgate.profiler.domain.type_detection import (
     NUMBER_PATTERN,
     SCALAR_TYPE_NAMES,
     TIME_PATTERN,
+    csv_cell_type,
     render_sample,
     string_type,
 )
@@ -39,11 +41,17 @@ _VECTOR_MIN: Final = 48
 _NONE: Final = type(None)
 _DATE_LENGTH: Final = 10
 _ISO_RE2: Final = f"^{DATE_PATTERN}(?:[Tt ]{TIME_PATTERN})?$"
-_CSV_CLASSES: Final = (
-    ("integer", f"^{INTEGER_PATTERN}$"),
-    ("number", f"^{NUMBER_PATTERN}$"),
-    ("boolean", f"^(?:{BOOLEAN_PATTERN})$"),
-)
+_CSV_CLASS_RE2: Final = {
+    "integer": f"^{INTEGER_PATTERN}$",
+    # Numbers that are not integers: integers stay behind for the next pass.
+    "number": r"^[+-]?(?:(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+)$",
+    "boolean": f"^(?:{BOOLEAN_PATTERN})$",
+    "date": _ISO_RE2,
+    "timestamp": _ISO_RE2,
+    # A cell that looks like a string: find the cells of any other class.
+    "string": f"^(?:{NUMBER_PATTERN}|{BOOLEAN_PATTERN}|{DATE_PATTERN}(?:[Tt ]{TIME_PATTERN})?)$",
+}
+_CANDIDATE_BYTE: Final = pa.array([chr(b) in "0123456789+-.tTfF" for b in range(256)])
 
 
 def walk_records(builder: ProfileBuilder, records: Sequence[dict[str, Any]]) -> None:
@@ -155,30 +163,86 @@ def walk_csv_table(builder: ProfileBuilder, header: Sequence[str], table: Any) -
     for name, column in zip(header, table.columns, strict=True):
         st = builder.stats(name, ROOT)
         st.present += rows
-        empty = pc.equal(column, "")
-        n_null = pc.sum(empty).as_py() or 0
-        if n_null:
-            st.nulls += n_null
-            st.types.add("null")
-        if n_null == rows:
-            continue
-        remaining = pc.filter(column, pc.invert(empty)) if n_null else column
-        st.types.update(_cell_types(remaining))
-        if sampling:
-            st.pool.update(pc.unique(remaining).to_pylist())
+        for chunk in column.chunks:
+            _type_csv_chunk(st, chunk, sampling)
 
 
-def _cell_types(cells: Any) -> set[str]:
-    """Type non-empty CSV cells, narrowing the remainder class by class (usually one pass)."""
+def _type_csv_chunk(st: PathStats, cells: Any, sampling: bool) -> None:
+    """Type one Arrow string array of CSV cells: cheap byte tests first, RE2 only if needed."""
+    total = len(cells)
+    if total == 0:
+        return
+    empty = pc.equal(pc.binary_length(cells), 0)
+    n_null = empty.true_count
+    if n_null:
+        st.nulls += n_null
+        st.types.add("null")
+        if n_null == total:
+            return
+    # Every typed class starts with a digit, sign, dot or boolean letter: the rest are strings.
+    candidate = pc.take(_CANDIDATE_BYTE, _first_bytes(cells))
+    if n_null:
+        candidate = pc.and_not(candidate, empty)
+    n_candidates = candidate.true_count
+    if n_candidates < total - n_null:
+        st.types.add("string")
+    if sampling:
+        filled = pc.filter(cells, pc.invert(empty)) if n_null else cells
+        st.pool.update(pc.unique(filled).to_pylist())
+    if n_candidates:
+        typed = cells if n_candidates == total else pc.filter(cells, candidate)
+        st.types.update(_candidate_types(typed))
+
+
+def _first_bytes(cells: Any) -> Any:
+    """The first byte of each cell, as uint8 (a zero-copy view plus one ``take``)."""
+    _, offsets, data = cells.buffers()
+    starts = pa.Array.from_buffers(pa.int32(), len(cells), [None, offsets], offset=cells.offset)
+    if data is None or data.size == 0:
+        return pa.nulls(len(cells), pa.uint8()).fill_null(0)
+    # An empty last cell starts at the end of the data: clip (empty cells are masked anyway).
+    starts = pc.min_element_wise(starts, data.size - 1)
+    return pc.take(pa.Array.from_buffers(pa.uint8(), data.size, [None, data]), starts)
+
+
+def _candidate_types(cells: Any) -> set[str]:
+    """Type non-empty cells that may be typed, one class per pass (usually a single pass).
+
+    Each pass guesses the class of the first remaining cell with the reference rules and
+    removes every cell of that class, so a column of one class costs one pass.
+    """
     found: set[str] = set()
-    for name, pattern in _CSV_CLASSES:
-        if len(cells) == 0:
+    while len(cells):
+        n_decimal = pc.ascii_is_decimal(cells).true_count
+        if n_decimal == len(cells):
+            found.add("integer")
             return found
-        matched = pc.match_substring_regex(cells, pattern)
-        n = pc.sum(matched).as_py() or 0
-        if n:
-            found.add(name)
-            cells = pc.filter(cells, pc.invert(matched))
-    if len(cells):
-        found.update(_iso_types(cells, len(cells)))
+        guess = csv_cell_type(cells[0].as_py())
+        matched = pc.match_substring_regex(cells, _CSV_CLASS_RE2[guess])
+        n = matched.true_count
+        if n == 0 and guess != "string":
+            # RE2 and re disagree on this cell (they should not): let the reference rules decide.
+            found.update(map(csv_cell_type, cells.to_pylist()))
+            return found
+        if guess == "string":
+            if n < len(cells):
+                found.add("string")
+            cells = pc.filter(cells, matched)
+            continue
+        if guess in ("date", "timestamp"):
+            found.update(_iso_split(cells, matched, n))
+        else:
+            found.add(guess)
+        cells = pc.filter(cells, pc.invert(matched)) if n < len(cells) else cells[:0]
+    return found
+
+
+def _iso_split(cells: Any, iso: Any, n_iso: int) -> set[str]:
+    """date and/or timestamp among the ``n_iso`` cells flagged by ``iso``."""
+    n_dates = pc.and_(iso, pc.equal(pc.binary_length(cells), _DATE_LENGTH)).true_count
+    found = set()
+    if n_dates:
+        found.add("date")
+    if n_dates < n_iso:
+        found.add("timestamp")
     return found
