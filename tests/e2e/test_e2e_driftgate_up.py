@@ -27,7 +27,9 @@ class Up:
     def __init__(self, tmp: Path) -> None:
         self.state = tmp / "state"
         self.trace_file = tmp / "traces.jsonl"
-        self.ports = {name: free_port() for name in ("ingest", "https", "prof", "notif", "aws")}
+        self.ports = {
+            name: free_port() for name in ("ingest", "https", "prof", "notif", "status", "aws")
+        }
         self.env = {
             **os.environ,
             "DRIFTGATE_ENV": f"u{uuid.uuid4().hex[:8]}",
@@ -37,6 +39,7 @@ class Up:
             "DRIFTGATE_INGEST_HTTPS_PORT": str(self.ports["https"]),
             "DRIFTGATE_PROFILER_HEALTH_PORT": str(self.ports["prof"]),
             "DRIFTGATE_NOTIFIER_HEALTH_PORT": str(self.ports["notif"]),
+            "DRIFTGATE_STATUS_PORT": str(self.ports["status"]),
         }
         self.lines: list[str] = []
         self.proc: asyncio.subprocess.Process | None = None
@@ -107,6 +110,17 @@ async def test_make_run_serves_the_readme_walkthrough(up: Up) -> None:
         async with http.post(second, data=body, headers=headers) as resp:
             assert resp.status == 202
             trace_id = resp.headers["traceparent"].split("-")[1]
+
+    # The job API runs too, with a development operator key printed in the banner.
+    operator_key = (up.state / "dev-operator-key").read_text().strip()
+    assert operator_key.startswith("dgo_") and any(operator_key in line for line in up.lines)
+    status_url = f"http://127.0.0.1:{up.ports['status']}"
+    assert any(status_url in line for line in up.lines)
+    async with (
+        ClientSession() as http,
+        http.get(f"{status_url}/v1/jobs", headers={"X-Api-Key": operator_key}) as resp,
+    ):
+        assert resp.status == 200
 
     await up.wait_for("ALERT [critical]", deadline=40)
     assert any(f"trace={trace_id}" in line for line in up.lines)

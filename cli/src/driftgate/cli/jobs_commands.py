@@ -115,6 +115,14 @@ async def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+async def create_operator_key(aws: AwsSettings, naming: Naming, name: str) -> str:
+    """Create an operator key and return its secret (shown once, stored as a hash)."""
+    issued = generate_operator_key(name, datetime.now(UTC))
+    async with AwsClientFactory(aws).client("dynamodb") as ddb:
+        await DynamoOperatorKeyStore(ddb, naming.table(OPERATOR_KEYS_TABLE)).save(issued.record)
+    return issued.secret
+
+
 async def _create_operator_key(args: argparse.Namespace) -> int:
     aws, runtime = AwsSettings(), RuntimeSettings()
     factory = AwsClientFactory(aws)

@@ -14,6 +14,7 @@ from aiohttp import ClientError, ClientSession, ClientTimeout
 
 from driftgate.cli.alert_tap import create_alert_tap, format_alert, tail_alerts
 from driftgate.cli.dev_tls import ensure_dev_certificate
+from driftgate.cli.jobs_commands import create_operator_key
 from driftgate.cli.provisioning import create_api_key, provision
 from driftgate.ingest.settings import IngestSettings
 from driftgate.notifier.settings import NotifierSettings
@@ -21,6 +22,7 @@ from driftgate.profiler.settings import ProfilerSettings
 from driftgate.runtime.aws import AwsClientFactory
 from driftgate.runtime.naming import Naming
 from driftgate.runtime.settings import AwsSettings, RuntimeSettings
+from driftgate.status.settings import StatusSettings
 
 READY_TIMEOUT_SECONDS = 60.0
 
@@ -51,6 +53,11 @@ def _service_env(plan: LaunchPlan, cert: Path | None, key: Path | None) -> dict[
         env["AWS_ENDPOINT_URL"] = plan.aws.endpoint_url
     env.setdefault("DRIFTGATE_LOG_FORMAT", "text")
     env.setdefault("DRIFTGATE_TRACE_FILE", str(plan.runtime.trace_file.resolve()))
+    # Locally, submitted jobs run the sample worker, which reports back with signed callbacks.
+    env.setdefault("DRIFTGATE_STATUS_LAUNCHER", "local")
+    env.setdefault(
+        "DRIFTGATE_STATUS_LOCAL_COMMAND", f"{sys.executable} -m driftgate.status.sample_worker"
+    )
     if cert and key:
         env["DRIFTGATE_INGEST_TLS_CERT_FILE"] = str(cert)
         env["DRIFTGATE_INGEST_TLS_KEY_FILE"] = str(key)
@@ -94,10 +101,27 @@ def _banner(plan: LaunchPlan, ingest: IngestSettings, api_key: str) -> str:
         """-d '{"order_id": 1, "customer_id": "c-1", "total": 9.5}'""",
         f"  curl -i -X POST {url} -H 'X-Api-Key: {api_key}' \\",
         """       -H 'Content-Type: application/json' -d '{"order_id": 2, "total": 3.0}'""",
+        *_status_lines(plan),
         "Alerts from the alerts topic are printed below. Ctrl-C stops everything.",
         "",
     ]
     return "\n".join(lines)
+
+
+def _status_lines(plan: LaunchPlan) -> list[str]:
+    """How to reach the job API: its URL and the development operator key."""
+    status = StatusSettings()
+    key_file = plan.state_dir / "dev-operator-key"
+    if not key_file.exists():
+        return []
+    url = f"http://{status.host}:{status.port}"
+    return [
+        f"Job control API (status) at {url}  (docs: {url}/docs)",
+        f"Development operator key (also in {key_file}):",
+        f"  {key_file.read_text().strip()}",
+        f"  driftgate jobs submit sample --url {url}   then   driftgate jobs list --url {url}",
+        "",
+    ]
 
 
 async def _print_alerts(aws: AwsSettings, naming: Naming) -> None:
@@ -131,6 +155,9 @@ async def launch(plan: LaunchPlan) -> int:
     key_file.write_text(api_key + "\n")
     key_file.chmod(0o600)
     cert, key = ensure_dev_certificate(plan.state_dir / "tls") if plan.tls else (None, None)
+    operator_key_file = plan.state_dir / "dev-operator-key"
+    operator_key_file.write_text(await create_operator_key(plan.aws, naming, "dev") + "\n")
+    operator_key_file.chmod(0o600)
 
     ingest = IngestSettings()
     plan.services = [
@@ -144,6 +171,11 @@ async def launch(plan: LaunchPlan) -> int:
             "notifier",
             "driftgate.notifier",
             f"http://{plan.runtime.health_host}:{NotifierSettings().health_port}/readyz",
+        ),
+        ServiceProcess(
+            "status",
+            "driftgate.status",
+            f"http://{StatusSettings().host}:{StatusSettings().port}/readyz",
         ),
     ]
     env = _service_env(plan, cert, key)
