@@ -17,12 +17,14 @@ from driftgate.runtime.lifecycle import ServiceRunner
 from driftgate.runtime.naming import Naming
 from driftgate.runtime.service_host import Build, serve_service
 from driftgate.runtime.settings import AwsSettings, RuntimeSettings
+from driftgate.status.entrypoints.server import builder as status_builder
+from driftgate.status.settings import StatusSettings
 
 _START_TIMEOUT_SECONDS = 30.0
 
 
 class InProcessPlatform:
-    """ingest, profiler and notifier as tasks of the current loop, on free loopback ports."""
+    """ingest, profiler, notifier and status as tasks of the current loop, on free ports."""
 
     def __init__(self, aws: AwsSettings, runtime: RuntimeSettings) -> None:
         self._aws = aws
@@ -30,11 +32,16 @@ class InProcessPlatform:
         self._runners: list[ServiceRunner] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._ingest: list[HttpServer] = []
+        self._status: list[HttpServer] = []
         self.naming: Naming | None = None
 
     @property
     def ingest_url(self) -> str:
         return self._ingest[0].urls[0]
+
+    @property
+    def status_url(self) -> str:
+        return self._status[0].urls[0]
 
     async def start(self) -> None:
         self.naming = await provision(self._aws, self._runtime)
@@ -44,6 +51,9 @@ class InProcessPlatform:
             ),
             "profiler": profiler_builder(ProfilerSettings(health_port=0), self._aws, self._runtime),
             "notifier": notifier_builder(NotifierSettings(health_port=0), self._aws, self._runtime),
+            "status": status_builder(
+                StatusSettings(port=0), self._aws, self._runtime, on_listening=self._status
+            ),
         }
         for name, build in builds.items():
             self._tasks.append(
@@ -53,7 +63,9 @@ class InProcessPlatform:
                 )
             )
         async with asyncio.timeout(_START_TIMEOUT_SECONDS):
-            while len(self._runners) < len(builds) or not self._ingest or not self._ingest[0].urls:
+            while len(self._runners) < len(builds) or not all(
+                s and s[0].urls for s in (self._ingest, self._status)
+            ):
                 for task in self._tasks:
                     if task.done():
                         task.result()  # surface a failed start now
