@@ -36,7 +36,7 @@ format: install
 
 typecheck: install
 	@$(UV) run --frozen mypy $(SRC)
-	@$(UV) run --frozen mypy --config-file mypy-tests.ini conftest.py contracts/tests services/*/tests tests
+	@$(UV) run --frozen mypy --config-file mypy-tests.ini conftest.py contracts/tests services/*/tests cli/tests tests
 
 check: lint typecheck test
 

@@ -94,6 +94,9 @@ def test_time_with_an_offset_is_accepted() -> None:
         "0-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
         "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra",
         "",
+        "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",  # forbidden version
+        "00-00000000000000000000000000000000-00f067aa0ba902b7-01",  # all-zero trace id
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",  # all-zero span id
     ],
 )
 def test_bad_traceparent_is_rejected(traceparent: str) -> None:
@@ -205,7 +208,11 @@ def payload_landed(draw: st.DrawFn) -> PayloadLandedV1:
     data=payload_landed(),
     subject=st.none() | _TEXT,
     correlationid=st.none() | st.text(min_size=1, max_size=128),
-    traceparent=st.none() | st.from_regex(r"00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]", fullmatch=True),
+    traceparent=st.none()
+    | st.from_regex(r"00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]", fullmatch=True).filter(
+        # W3C forbids all-zero trace and span ids; the envelope rejects them (tested above).
+        lambda tp: tp[3:35] != "0" * 32 and tp[36:52] != "0" * 16
+    ),
 )
 def test_wrap_to_json_parse_event_round_trips(
     data: PayloadLandedV1, subject: str | None, correlationid: str | None, traceparent: str | None
