@@ -81,9 +81,21 @@ class Landing:
     replayed: bool = False
 
 
+# Parametrised once: ``CloudEvent.wrap`` looks the generic up per call, which shows per request.
+_LANDED_ENVELOPE = CloudEvent[PayloadLandedV1]
+_LANDED_TYPE = PayloadLandedV1.event_type()
+_LANDED_SCHEMA = PayloadLandedV1.dataschema_uri()
+
+
 def landed_event(landed: LandedObject, correlation_id: str | None) -> CloudEvent[Any]:
-    return CloudEvent.wrap(
-        PayloadLandedV1(
+    """The ``payload.landed.v1`` envelope (as ``CloudEvent.wrap`` builds it, fully validated)."""
+    return _LANDED_ENVELOPE(
+        source=EVENT_SOURCE,
+        type=_LANDED_TYPE,
+        subject=f"sources/{landed.source_id}/payloads/{landed.ingest_id}",
+        dataschema=_LANDED_SCHEMA,
+        correlationid=correlation_id,
+        data=PayloadLandedV1(
             ingest_id=landed.ingest_id,
             source_id=landed.source_id,
             bucket=landed.bucket,
@@ -93,9 +105,6 @@ def landed_event(landed: LandedObject, correlation_id: str | None) -> CloudEvent
             sha256=landed.sha256,
             received_at=landed.received_at,
         ),
-        source=EVENT_SOURCE,
-        subject=f"sources/{landed.source_id}/payloads/{landed.ingest_id}",
-        correlationid=correlation_id,
     )
 
 

@@ -19,7 +19,9 @@ class IngestSettings(BaseSettings):
     tls_cert_file: Path | None = None
     tls_key_file: Path | None = None
     max_body_bytes: int = Field(default=256 * MIB, gt=0, description="413 once passed")
-    read_chunk_bytes: int = Field(default=64 * 1024, gt=0)
+    read_chunk_bytes: int = Field(
+        default=256 * 1024, gt=0, description="largest body chunk handed on at once"
+    )
     multipart_threshold_bytes: int = Field(
         default=8 * MIB, gt=0, description="bodies up to this size are one PutObject"
     )

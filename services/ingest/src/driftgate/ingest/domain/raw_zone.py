@@ -20,7 +20,7 @@ class LandedObject:
 
 def raw_object_key(source_id: str, ingest_id: str, received_at: datetime, ext: str) -> str:
     """``raw/source=<id>/date=YYYY-MM-DD/<ingest_id>.<ext>``: Hive-style partitions for Athena."""
-    return f"raw/source={source_id}/date={received_at:%Y-%m-%d}/{ingest_id}.{ext}"
+    return f"raw/source={source_id}/date={received_at.date().isoformat()}/{ingest_id}.{ext}"
 
 
 def object_metadata(obj: LandedObject) -> dict[str, str]:

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import logging
 import re
-import uuid
+import secrets
 from collections.abc import Awaitable, Callable
 
 import orjson
 from aiohttp import web
-from opentelemetry.trace import SpanKind, Status, StatusCode
+from opentelemetry.context import Context
+from opentelemetry.trace import (
+    INVALID_SPAN_CONTEXT,
+    Span,
+    SpanKind,
+    Status,
+    StatusCode,
+    format_span_id,
+    format_trace_id,
+)
 
 from driftgate.ingest.entrypoints.docs_page import docs_asset, docs_page
 from driftgate.ingest.entrypoints.openapi import PAYLOADS_PATH, build_openapi
@@ -34,10 +43,31 @@ _UNTRACED_PATHS = frozenset({"/healthz", "/readyz"})
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
+# Fetched once: a tracer taken before the provider is set delegates to it once it is, and the
+# provider is never replaced (see runtime.tracing_setup), so this is the per-request tracer too.
+_TRACER = telemetry.tracer()
+
 
 def _correlation_id(request: web.Request) -> str:
-    supplied = request.headers.get(CORRELATION_HEADER, "")
-    return supplied if _CORRELATION_RE.fullmatch(supplied) else uuid.uuid4().hex
+    supplied = request.headers.get(CORRELATION_HEADER)
+    if supplied is not None and _CORRELATION_RE.fullmatch(supplied):
+        return supplied
+    return secrets.token_hex(16)  # 32 hex digits, like uuid4().hex, without building a UUID
+
+
+def _parent_context(request: web.Request) -> Context:
+    """The caller's trace context; an empty one (a new trace) when it sent none."""
+    if "traceparent" not in request.headers:
+        return Context()
+    return telemetry.context_from_headers(request.headers)
+
+
+def _traceparent(span: Span) -> str | None:
+    """The W3C traceparent of ``span``, as the propagator would inject it while it is current."""
+    ctx = span.get_span_context()
+    if ctx == INVALID_SPAN_CONTEXT:
+        return None
+    return f"00-{format_trace_id(ctx.trace_id)}-{format_span_id(ctx.span_id)}-{ctx.trace_flags:02x}"
 
 
 @web.middleware
@@ -50,9 +80,9 @@ async def observe(request: web.Request, handler: Handler) -> web.StreamResponse:
     name = f"{request.method} {route.canonical if route else request.path}"
     with (
         bind_correlation_id(cid),
-        telemetry.tracer().start_as_current_span(
+        _TRACER.start_as_current_span(
             name,
-            context=telemetry.context_from_headers(request.headers),
+            context=_parent_context(request),
             kind=SpanKind.SERVER,
             attributes={"http.request.method": request.method, "url.path": request.path},
         ) as span,
@@ -85,7 +115,7 @@ async def observe(request: web.Request, handler: Handler) -> web.StreamResponse:
             )
         span.set_attribute("http.response.status_code", response.status)
         response.headers[CORRELATION_HEADER] = cid
-        traceparent, _ = telemetry.current_traceparent()
+        traceparent = _traceparent(span)
         if traceparent:
             response.headers["traceparent"] = traceparent
         return response
@@ -130,7 +160,7 @@ async def openapi_document(request: web.Request) -> web.Response:
     return web.Response(body=request.app[OPENAPI_KEY], content_type="application/json")
 
 
-def create_app(deps: IngestDeps, *, read_chunk_bytes: int = 64 * 1024) -> web.Application:
+def create_app(deps: IngestDeps, *, read_chunk_bytes: int = 256 * 1024) -> web.Application:
     """The payload API, its OpenAPI document and Swagger UI (serve with ``SERVER_OPTIONS``)."""
     # client_max_size is only a backstop: the handler enforces the real limit while streaming.
     app = web.Application(middlewares=[observe], client_max_size=deps.max_body_bytes + 1)
