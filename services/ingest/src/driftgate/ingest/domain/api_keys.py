@@ -46,4 +46,9 @@ def generate_key(source_id: str, now: datetime) -> IssuedKey:
 
 def key_matches(record: ApiKeyRecord, secret: str) -> bool:
     """Constant-time comparison of a presented key with a stored hash."""
-    return hmac.compare_digest(record.key_hash, hash_key(secret))
+    return hash_matches(record, hash_key(secret))
+
+
+def hash_matches(record: ApiKeyRecord, presented_hash: str) -> bool:
+    """Constant-time comparison of a presented key's hash (``hash_key``) with the stored one."""
+    return hmac.compare_digest(record.key_hash, presented_hash)

@@ -16,14 +16,34 @@ def _too_large(limit: int) -> PayloadTooLargeError:
     return PayloadTooLargeError(f"payload exceeds the {limit}-byte limit")
 
 
-async def limited(body: AsyncIterator[bytes], limit: int) -> AsyncIterator[bytes]:
+class _Limited:
+    """Passes chunks through, failing as soon as their total passes ``limit``.
+
+    A plain async iterator rather than an async generator: it sits on every request, and a
+    generator costs a frame plus the loop's generator bookkeeping per request.
+    """
+
+    __slots__ = ("_body", "_limit", "_size")
+
+    def __init__(self, body: AsyncIterator[bytes], limit: int) -> None:
+        self._body = body
+        self._limit = limit
+        self._size = 0
+
+    def __aiter__(self) -> _Limited:
+        return self
+
+    async def __anext__(self) -> bytes:
+        chunk = await anext(self._body)
+        self._size += len(chunk)
+        if self._size > self._limit:
+            raise _too_large(self._limit)
+        return chunk
+
+
+def limited(body: AsyncIterator[bytes], limit: int) -> AsyncIterator[bytes]:
     """Pass chunks through, failing as soon as their total passes ``limit``."""
-    size = 0
-    async for chunk in body:
-        size += len(chunk)
-        if size > limit:
-            raise _too_large(limit)
-        yield chunk
+    return _Limited(body, limit)
 
 
 async def gunzip(body: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
