@@ -15,7 +15,7 @@ from typing import Any, Final
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 
-from driftgate.profiler.domain.fast_inference import walk_csv_table
+from driftgate.profiler.domain.fast_csv import walk_csv_table
 from driftgate.profiler.domain.field_walk import ProfileBuilder, walk_csv_row
 from driftgate.profiler.errors import InvalidCsvRowError, InvalidEncodingError
 

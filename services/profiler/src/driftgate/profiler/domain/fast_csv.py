@@ -1,0 +1,138 @@
+"""The fast path for CSV: Arrow splits a block into all-text columns, typed a column at a time.
+
+Reading every column as text means conflicting cells make a union, never a conversion error.
+Cheap byte-level kernels settle most columns (empty cells, first bytes that no typed class
+can start with, all-decimal cells); RE2 passes run only on the cells left, one class per
+pass, with patterns that Python's ``re`` reads identically (see ``type_detection``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Final
+
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+from driftgate.profiler.domain.field_walk import ROOT, PathStats, ProfileBuilder
+from driftgate.profiler.domain.type_detection import (
+    BOOLEAN_PATTERN,
+    DATE_PATTERN,
+    INTEGER_PATTERN,
+    NUMBER_PATTERN,
+    TIME_PATTERN,
+    csv_cell_type,
+)
+
+_DATE_LENGTH: Final = 10
+_ISO_RE2: Final = f"^{DATE_PATTERN}(?:[Tt ]{TIME_PATTERN})?$"
+_CSV_CLASS_RE2: Final = {
+    "integer": f"^{INTEGER_PATTERN}$",
+    # Numbers that are not integers: integers stay behind for the next pass.
+    "number": r"^[+-]?(?:(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+)$",
+    "boolean": f"^(?:{BOOLEAN_PATTERN})$",
+    "date": _ISO_RE2,
+    "timestamp": _ISO_RE2,
+    # A cell that looks like a string: find the cells of any other class.
+    "string": f"^(?:{NUMBER_PATTERN}|{BOOLEAN_PATTERN}|{DATE_PATTERN}(?:[Tt ]{TIME_PATTERN})?)$",
+}
+_CANDIDATE_BYTE: Final = pa.array([chr(b) in "0123456789+-.tTfF" for b in range(256)])
+
+
+def walk_csv_table(builder: ProfileBuilder, header: Sequence[str], table: Any) -> None:
+    """Add a block of CSV rows read by Arrow as all-text columns (one per header name)."""
+    rows = table.num_rows
+    window_left = builder.sample_window - builder.record_count
+    if 0 < window_left < rows:
+        walk_csv_table(builder, header, table.slice(0, window_left))
+        walk_csv_table(builder, header, table.slice(window_left))
+        return
+    sampling = builder.sampling
+    builder.record_count += rows
+    builder.count_objects(ROOT, rows)
+    for name, column in zip(header, table.columns, strict=True):
+        st = builder.stats(name, ROOT)
+        st.present += rows
+        for chunk in column.chunks:
+            _type_csv_chunk(st, chunk, sampling)
+
+
+def _type_csv_chunk(st: PathStats, cells: Any, sampling: bool) -> None:
+    """Type one Arrow string array of CSV cells: cheap byte tests first, RE2 only if needed."""
+    total = len(cells)
+    if total == 0:
+        return
+    empty = pc.equal(pc.binary_length(cells), 0)
+    n_null = empty.true_count
+    if n_null:
+        st.nulls += n_null
+        st.types.add("null")
+        if n_null == total:
+            return
+    # Every typed class starts with a digit, sign, dot or boolean letter: the rest are strings.
+    candidate = pc.take(_CANDIDATE_BYTE, _first_bytes(cells))
+    if n_null:
+        candidate = pc.and_not(candidate, empty)
+    n_candidates = candidate.true_count
+    if n_candidates < total - n_null:
+        st.types.add("string")
+    if sampling:
+        filled = pc.filter(cells, pc.invert(empty)) if n_null else cells
+        st.pool.update(pc.unique(filled).to_pylist())
+    if n_candidates:
+        typed = cells if n_candidates == total else pc.filter(cells, candidate)
+        st.types.update(_candidate_types(typed))
+
+
+def _first_bytes(cells: Any) -> Any:
+    """The first byte of each cell, as uint8 (a zero-copy view plus one ``take``)."""
+    _, offsets, data = cells.buffers()
+    starts = pa.Array.from_buffers(pa.int32(), len(cells), [None, offsets], offset=cells.offset)
+    if data is None or data.size == 0:
+        return pa.nulls(len(cells), pa.uint8()).fill_null(0)
+    # An empty last cell starts at the end of the data: clip (empty cells are masked anyway).
+    starts = pc.min_element_wise(starts, data.size - 1)
+    return pc.take(pa.Array.from_buffers(pa.uint8(), data.size, [None, data]), starts)
+
+
+def _candidate_types(cells: Any) -> set[str]:
+    """Type non-empty cells that may be typed, one class per pass (usually a single pass).
+
+    Each pass guesses the class of the first remaining cell with the reference rules and
+    removes every cell of that class, so a column of one class costs one pass.
+    """
+    found: set[str] = set()
+    while len(cells):
+        n_decimal = pc.ascii_is_decimal(cells).true_count
+        if n_decimal == len(cells):
+            found.add("integer")
+            return found
+        guess = csv_cell_type(cells[0].as_py())
+        matched = pc.match_substring_regex(cells, _CSV_CLASS_RE2[guess])
+        n = matched.true_count
+        if n == 0 and guess != "string":
+            # RE2 and re disagree on this cell (they should not): let the reference rules decide.
+            found.update(map(csv_cell_type, cells.to_pylist()))
+            return found
+        if guess == "string":
+            if n < len(cells):
+                found.add("string")
+            cells = pc.filter(cells, matched)
+            continue
+        if guess in ("date", "timestamp"):
+            found.update(_iso_split(cells, matched, n))
+        else:
+            found.add(guess)
+        cells = pc.filter(cells, pc.invert(matched)) if n < len(cells) else cells[:0]
+    return found
+
+
+def _iso_split(cells: Any, iso: Any, n_iso: int) -> set[str]:
+    """date and/or timestamp among the ``n_iso`` cells flagged by ``iso``."""
+    n_dates = pc.and_(iso, pc.equal(pc.binary_length(cells), _DATE_LENGTH)).true_count
+    found = set()
+    if n_dates:
+        found.add("date")
+    if n_dates < n_iso:
+        found.add("timestamp")
+    return found
