@@ -32,6 +32,12 @@ class EmbeddedAws:
         if self._server is None:
             from moto.server import ThreadedMotoServer  # noqa: PLC0415
 
+            from driftgate.runtime.local.dynamodb_atomicity import (  # noqa: PLC0415
+                serialise_dynamodb_writes,
+            )
+
+            serialise_dynamodb_writes()
+
             # moto's werkzeug logs every request at INFO, which buries the services' own logs.
             logging.getLogger("werkzeug").setLevel(logging.WARNING)
             server = ThreadedMotoServer(ip_address=self._host, port=self._port, verbose=False)
