@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
 import secrets
@@ -48,17 +49,19 @@ def generate_secret(num_bytes: int = 32) -> str:
 
 def secret_key(secret: str | bytes) -> bytes:
     """The raw HMAC key of a ``whsec_`` secret (raw bytes pass through)."""
-    if isinstance(secret, bytes):
-        key = secret
-    else:
-        encoded = secret.removeprefix(SECRET_PREFIX)
-        try:
-            key = base64.b64decode(encoded + "==", validate=False)
-        except (binascii.Error, ValueError) as exc:
-            raise ValueError("webhook secret is not valid base64") from exc
+    key = secret if isinstance(secret, bytes) else _decode_secret(secret)
     if not key:
         raise ValueError("webhook secret may not be empty")
     return key
+
+
+@functools.lru_cache(maxsize=16)
+def _decode_secret(secret: str) -> bytes:
+    # Receivers verify every request against the same one or two secrets: decode them once.
+    try:
+        return base64.b64decode(secret.removeprefix(SECRET_PREFIX) + "==", validate=False)
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError("webhook secret is not valid base64") from exc
 
 
 def sign(secret: str | bytes, msg_id: str, timestamp: int, body: bytes) -> str:
@@ -92,6 +95,10 @@ def sign_headers(
 
 
 def _header(headers: Mapping[str, str], name: str) -> str:
+    # Fast path: exact (or case-insensitive multidict) lookup; then any casing in a plain dict.
+    direct = headers.get(name)
+    if direct is not None:
+        return direct
     for key, value in headers.items():
         if key.lower() == name:
             return value
