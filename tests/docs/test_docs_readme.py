@@ -10,6 +10,7 @@ from driftgate.ingest.settings import IngestSettings
 from driftgate.notifier.settings import NotifierSettings
 from driftgate.profiler.settings import ProfilerSettings
 from driftgate.runtime.settings import AwsSettings, RuntimeSettings
+from driftgate.status.settings import StatusSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text()
@@ -25,7 +26,15 @@ def env_names(settings: type[BaseSettings]) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "settings", [AwsSettings, RuntimeSettings, IngestSettings, ProfilerSettings, NotifierSettings]
+    "settings",
+    [
+        AwsSettings,
+        RuntimeSettings,
+        IngestSettings,
+        ProfilerSettings,
+        NotifierSettings,
+        StatusSettings,
+    ],
 )
 def test_every_setting_is_in_the_configuration_table(settings: type[BaseSettings]) -> None:
     table = README.split("## Configuration", 1)[1].split("\n## ", 1)[0]
@@ -49,6 +58,7 @@ def test_every_documented_default_matches_the_code() -> None:
         IngestSettings,
         ProfilerSettings,
         NotifierSettings,
+        StatusSettings,
     ]
     actual: dict[str, str] = {}
     for settings in classes:

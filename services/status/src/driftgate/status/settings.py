@@ -37,6 +37,3 @@ class StatusSettings(BaseSettings):
     emr_application_id: str = ""
     emr_execution_role_arn: str = ""
     emr_entry_point: str = ""
-    callback_queue_enabled: bool = Field(
-        default=True, description="Also apply signed callbacks arriving on the FIFO queue"
-    )
