@@ -10,8 +10,8 @@ only while samples are taken (the first ``sample_window`` records) and on mixed 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from itertools import chain
+from collections.abc import Sequence
+from itertools import chain, compress
 from typing import Any, Final
 
 from driftgate.profiler.domain.field_walk import (
@@ -35,6 +35,7 @@ _FILTERABLE: Final = (str, dict, list)
 # Strings are joined with this separator: it must not occur in them (checked by counting).
 _SEP: Final = "\x1f"
 _JOIN_MIN: Final = 16
+_MAX_WIDTHS: Final = 4
 _DATE_LENGTH: Final = 10
 _ISO: Final = f"{DATE_PATTERN}(?:[Tt ]{TIME_PATTERN})?"
 _ANY_ISO_ITEM: Final = re.compile(f"{_SEP}{_ISO}(?={_SEP})")
@@ -60,31 +61,78 @@ def walk_records(builder: ProfileBuilder, records: Sequence[dict[str, Any]]) -> 
 def _walk_objects(
     builder: ProfileBuilder, prefix: str, objects: Sequence[dict[str, Any]], sampling: bool
 ) -> None:
-    shapes = list(map(tuple, objects))
-    if not shapes:
+    if not objects:
         return
-    if shapes.count(shapes[0]) == len(shapes):
-        groups: Iterable[tuple[tuple[str, ...], Sequence[dict[str, Any]]]] = [(shapes[0], objects)]
-    else:
-        by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for shape, obj in zip(shapes, objects, strict=True):
-            group = by_shape.get(shape)
-            if group is None:
-                by_shape[shape] = [obj]
+    for key, values in _columns(objects):
+        _walk_column(builder, child_path(prefix, key), prefix, values, sampling)
+
+
+def _columns(objects: Sequence[dict[str, Any]]) -> list[tuple[str, Sequence[Any]]]:
+    """Key → values (in object order within each shape) for a non-empty batch of objects."""
+    uniform = _uniform_columns(objects)
+    if uniform is not None:
+        return uniform
+    widths = list(map(len, objects))
+    distinct = set(widths)
+    if not 1 < len(distinct) <= _MAX_WIDTHS:
+        return _columns_by_shape(objects)
+    # Optional keys usually change the width: split by width in C, each part is likely uniform.
+    merged: dict[str, list[Sequence[Any]]] = {}
+    for width in distinct:
+        members = list(compress(objects, map(width.__eq__, widths)))
+        for key, values in _uniform_columns(members) or _columns_by_shape(members):
+            parts = merged.get(key)
+            if parts is None:
+                merged[key] = [values]
             else:
-                group.append(obj)
-        groups = by_shape.items()
+                parts.append(values)
+    return [
+        (key, parts[0] if len(parts) == 1 else list(chain.from_iterable(parts)))
+        for key, parts in merged.items()
+    ]
+
+
+def _uniform_columns(objects: Sequence[dict[str, Any]]) -> list[tuple[str, Sequence[Any]]] | None:
+    """Key → values when every object has the same keys in the same order, else None.
+
+    All keys and all values are flattened in C; column ``i`` is then every ``width``-th item.
+    """
+    width = len(objects[0])
+    if list(map(len, objects)).count(width) != len(objects):
+        return None
+    keys = list(chain.from_iterable(objects))
+    names = keys[:width]
+    for i, name in enumerate(names):
+        # orjson reuses key objects, so this is mostly an identity test per key.
+        if keys[i::width].count(name) != len(objects):
+            return None
+    values = list(chain.from_iterable(map(dict.values, objects)))
+    return [(name, values[i::width]) for i, name in enumerate(names)]
+
+
+def _columns_by_shape(objects: Sequence[dict[str, Any]]) -> list[tuple[str, Sequence[Any]]]:
+    """Key → values for objects of different shapes: transposed per shape, then joined."""
+    by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for obj in objects:
+        shape = tuple(obj)
+        group = by_shape.get(shape)
+        if group is None:
+            by_shape[shape] = [obj]
+        else:
+            group.append(obj)
     columns: dict[str, list[Sequence[Any]]] = {}
-    for keys, members in groups:
-        for key, column in zip(keys, zip(*map(dict.values, members), strict=True), strict=True):
+    for keys, members in by_shape.items():
+        transposed = zip(*map(dict.values, members), strict=True)
+        for key, column in zip(keys, transposed, strict=True):
             parts = columns.get(key)
             if parts is None:
                 columns[key] = [column]
             else:
                 parts.append(column)
-    for key, parts in columns.items():
-        values = parts[0] if len(parts) == 1 else list(chain.from_iterable(parts))
-        _walk_column(builder, child_path(prefix, key), prefix, values, sampling)
+    return [
+        (key, parts[0] if len(parts) == 1 else list(chain.from_iterable(parts)))
+        for key, parts in columns.items()
+    ]
 
 
 def _walk_column(
@@ -164,7 +212,6 @@ def _walk_uniform(
 
 def _string_types(strings: Sequence[str]) -> set[str]:
     """string/date/timestamp among JSON strings, with the reference rules."""
-    strings = list(set(strings))  # hashing is cheap next to the regexes; repeats are common
     if len(strings) < _JOIN_MIN:
         return set(map(string_type, strings))
     joined = _SEP.join(chain(("",), strings, ("",)))
