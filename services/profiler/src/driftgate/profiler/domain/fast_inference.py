@@ -215,10 +215,10 @@ def _string_types(strings: Sequence[str]) -> set[str]:
     if len(strings) < _JOIN_MIN:
         return set(map(string_type, strings))
     joined = _SEP.join(chain(("",), strings, ("",)))
-    if joined.count(_SEP) != len(strings) + 1:
-        return set(map(string_type, strings))
     if "-" not in joined:  # every date and timestamp has one
         return {"string"}
+    if joined.count(_SEP) != len(strings) + 1:
+        return set(map(string_type, strings))
     if not _NON_ISO_ITEM.search(joined):
         # All dates or timestamps, told apart by length (a date is exactly ten characters).
         lengths = set(map(len, strings))
