@@ -36,7 +36,9 @@ _CSV_CLASS_RE2: Final = {
     # A cell that looks like a string: find the cells of any other class.
     "string": f"^(?:{NUMBER_PATTERN}|{BOOLEAN_PATTERN}|{DATE_PATTERN}(?:[Tt ]{TIME_PATTERN})?)$",
 }
-_CANDIDATE_BYTE: Final = pa.array([chr(b) in "0123456789+-.tTfF" for b in range(256)])
+_CANDIDATE_CHARS: Final = "0123456789+-.tTfF"
+"""The characters a cell of any class but string can start with."""
+_CANDIDATE_BYTE: Final = pa.array([chr(b) in _CANDIDATE_CHARS for b in range(256)])
 
 
 def walk_csv_table(builder: ProfileBuilder, header: Sequence[str], table: Any) -> None:
@@ -69,6 +71,13 @@ def _type_csv_chunk(st: PathStats, cells: Any, sampling: bool) -> None:
         st.types.add("null")
         if n_null == total:
             return
+    filled = pc.filter(cells, pc.invert(empty)) if n_null else cells
+    if sampling:
+        st.pool.update(pc.unique(filled).to_pylist())
+    if filled[0].as_py()[0] in _CANDIDATE_CHARS:
+        # Likely a typed column: its RE2 pass (usually one) settles strings too.
+        st.types.update(_candidate_types(filled))
+        return
     # Every typed class starts with a digit, sign, dot or boolean letter: the rest are strings.
     candidate = pc.take(_CANDIDATE_BYTE, _first_bytes(cells))
     if n_null:
@@ -76,12 +85,8 @@ def _type_csv_chunk(st: PathStats, cells: Any, sampling: bool) -> None:
     n_candidates = candidate.true_count
     if n_candidates < total - n_null:
         st.types.add("string")
-    if sampling:
-        filled = pc.filter(cells, pc.invert(empty)) if n_null else cells
-        st.pool.update(pc.unique(filled).to_pylist())
     if n_candidates:
-        typed = cells if n_candidates == total else pc.filter(cells, candidate)
-        st.types.update(_candidate_types(typed))
+        st.types.update(_candidate_types(pc.filter(cells, candidate)))
 
 
 def _first_bytes(cells: Any) -> Any:

@@ -25,6 +25,8 @@ BLOCK_BYTES: Final = 4 << 20
 def _row_end(data: bytes, start: int = 0) -> int:
     """Offset just past the last complete row in ``data[start:]``, or ``start`` if none."""
     cut = data.rfind(b"\n", start)
+    if data.find(b'"', start, cut) < 0:  # no quotes at all (memchr): the usual case
+        return start if cut < 0 else cut + 1
     while cut >= 0 and data.count(b'"', start, cut) % 2:
         cut = data.rfind(b"\n", start, cut)
     return start if cut < 0 else cut + 1
@@ -42,34 +44,50 @@ class CsvParser:
     def __init__(self, builder: ProfileBuilder, *, fast: bool = True) -> None:
         self._builder = builder
         self._fast = fast
-        self._buf = b""
+        self._parts: list[bytes] = []
+        """Input not profiled yet, joined only when a block is due (no quadratic growth)."""
+        self._size = 0
         self._header: list[str] | None = None
         self._next_line = 1
         self._next_row = 1
 
+    @property
+    def _buf(self) -> bytes:
+        if len(self._parts) != 1:
+            self._parts = [b"".join(self._parts)]
+        return self._parts[0]
+
+    def _keep(self, rest: bytes) -> None:
+        self._parts = [rest] if rest else []
+        self._size = len(rest)
+
     def feed(self, data: bytes) -> None:
-        self._buf += data
+        self._parts.append(data)
+        self._size += len(data)
         if self._header is None:
             cut = self._first_row_end()
             if cut is None:
                 return
-            self._read_header(self._buf[:cut])
-            self._buf = self._buf[cut:]
-        if len(self._buf) >= BLOCK_BYTES:
-            cut = _row_end(self._buf)
+            buf = self._buf
+            self._read_header(buf[:cut])
+            self._keep(buf[cut:])
+        if self._size >= BLOCK_BYTES:
+            buf = self._buf
+            cut = _row_end(buf)
             if cut:
-                block, self._buf = self._buf[:cut], self._buf[cut:]
-                self._block(block)
+                self._keep(buf[cut:])
+                self._block(buf[:cut])
 
     def close(self) -> None:
+        buf = self._buf
+        self._keep(b"")
         if self._header is None:
-            if not self._buf.strip():
+            if not buf or buf.isspace():
                 return
-            self._read_header(self._buf)
-            self._buf = b""
-        block, self._buf = self._buf, b""
-        if block.strip():
-            self._block(block)
+            self._read_header(buf)
+            return
+        if buf and not buf.isspace():
+            self._block(buf)
 
     def _first_row_end(self) -> int | None:
         start = 0
