@@ -59,8 +59,14 @@ async def handle_callback(
     headers: Mapping[str, str],
     deps: CallbackDeps,
     correlation_id: str | None = None,
+    *,
+    verify_at: float | None = None,
 ) -> Applied:
-    """Verify and apply one callback whose body was already read within the limit."""
+    """Verify and apply one callback whose body was already read within the limit.
+
+    ``verify_at`` (epoch seconds) replaces "now" for the timestamp tolerance: the callback
+    queue passes the time SQS accepted the message.
+    """
     if len(body) > deps.max_body_bytes:
         raise PayloadTooLargeError(f"callback body exceeds the {deps.max_body_bytes}-byte limit")
     clock = deps.transitions.clock
@@ -69,7 +75,7 @@ async def handle_callback(
             await deps.secrets.accepted(),
             body,
             headers,
-            now=clock().timestamp(),
+            now=verify_at if verify_at is not None else clock().timestamp(),
             tolerance_seconds=deps.tolerance_seconds,
         )
     except WebhookVerificationError as exc:

@@ -18,6 +18,7 @@ from driftgate.runtime.settings import AwsSettings, RuntimeSettings
 from driftgate.runtime.topology import (
     JOB_AUDIT_TABLE,
     JOB_CALLBACK_SECRET,
+    JOB_CALLBACKS_QUEUE,
     JOB_LAUNCHER_QUEUE,
     JOB_OUTBOX_TABLE,
     JOBS_TABLE,
@@ -30,6 +31,7 @@ from driftgate.status.adapters.dynamo_operator_keys import DynamoOperatorKeyStor
 from driftgate.status.adapters.emr_serverless_launcher import EmrServerlessLauncher
 from driftgate.status.adapters.local_process_launcher import LocalProcessLauncher
 from driftgate.status.bootstrap import bootstrap
+from driftgate.status.callback_queue import CallbackQueueConsumer
 from driftgate.status.launching import launch_handler
 from driftgate.status.ports import JobLauncher
 from driftgate.status.settings import StatusSettings
@@ -111,6 +113,9 @@ def builder(
         runner.add(server)
         runner.add(status.relay)
         runner.add(Sweeper(status.deps.transitions, settings.sweep_interval_seconds))
+        callbacks_queue = handles.naming.name(JOB_CALLBACKS_QUEUE, fifo=True)
+        callbacks_url = (await handles.sqs.get_queue_url(QueueName=callbacks_queue))["QueueUrl"]
+        runner.add(CallbackQueueConsumer(handles.sqs, callbacks_url, status.callbacks))
 
         launcher = await _launcher(runner, settings, factory)
         if launcher is not None:
