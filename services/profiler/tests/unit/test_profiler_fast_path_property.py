@@ -118,3 +118,44 @@ def test_csv_arrow_path_agrees_with_csv_module(rows: list[list[str]]) -> None:
     writer.writerows(rows)
     data = out.getvalue().encode()
     assert _outcome(data, fast=True) == _outcome(data, fast=False)
+
+
+# Mostly one class per column with rare stragglers of every other class: the Arrow path's
+# first-cell guess must still find the stragglers, wherever they sit in the column.
+STRAGGLERS = st.sampled_from(
+    [
+        *["", "x", "true", "FALSE", "12", "-7", "+3", "1.5", ".5", "1e5", "2024-01-31"],
+        *["2024-02-30", "2024-01-31T10:20:30Z", "2024-01-31 10:20", "10.1.2.3", "evt-1"],
+        *["0x1F", "nan", "٣"],
+    ]
+)
+COLUMN_KINDS = st.sampled_from(
+    [
+        st.integers(0, 10**12).map(str),
+        st.floats(0, 1e6, allow_nan=False).map(lambda f: f"{f:.2f}"),
+        st.sampled_from(["true", "false"]),
+        st.sampled_from(["2024-01-31T10:20:30Z", "2024-12-01T00:00:00.5+01:00"]),
+        st.sampled_from(["2024-01-31", "2023-12-01"]),
+        st.text(alphabet="abcdef0123456789", min_size=1, max_size=8),
+        st.sampled_from(["Paris", "Frankfurt", "Tromsø", "ten"]),
+    ]
+)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(COLUMN_KINDS, min_size=1, max_size=3).flatmap(
+        lambda kinds: st.lists(
+            st.tuples(*[st.one_of(kind, kind, kind, kind, STRAGGLERS) for kind in kinds]),
+            min_size=50,
+            max_size=400,
+        )
+    )
+)
+def test_csv_arrow_path_agrees_on_long_columns_with_stragglers(rows: list[tuple[str, ...]]) -> None:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([f"col{i}" for i in range(len(rows[0]))])
+    writer.writerows(rows)
+    data = out.getvalue().encode()
+    assert _outcome(data, fast=True) == _outcome(data, fast=False)

@@ -30,12 +30,12 @@ _CSV_CLASS_RE2: Final = {
     "integer": f"^{INTEGER_PATTERN}$",
     # Numbers that are not integers: integers stay behind for the next pass.
     "number": r"^[+-]?(?:(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+)$",
-    "boolean": f"^(?:{BOOLEAN_PATTERN})$",
     "date": _ISO_RE2,
     "timestamp": _ISO_RE2,
     # A cell that looks like a string: find the cells of any other class.
     "string": f"^(?:{NUMBER_PATTERN}|{BOOLEAN_PATTERN}|{DATE_PATTERN}(?:[Tt ]{TIME_PATTERN})?)$",
 }
+_BOOLEANS: Final = pa.array(BOOLEAN_PATTERN.split("|"))
 _CANDIDATE_CHARS: Final = "0123456789+-.tTfF"
 """The characters a cell of any class but string can start with."""
 _CANDIDATE_BYTE: Final = pa.array([chr(b) in _CANDIDATE_CHARS for b in range(256)])
@@ -113,7 +113,10 @@ def _candidate_types(cells: Any) -> set[str]:
             found.add("integer")
             return found
         guess = csv_cell_type(cells[0].as_py())
-        matched = pc.match_substring_regex(cells, _CSV_CLASS_RE2[guess])
+        if guess == "boolean":  # six exact spellings: a hash lookup beats RE2 several times
+            matched = pc.is_in(cells, value_set=_BOOLEANS)
+        else:
+            matched = pc.match_substring_regex(cells, _CSV_CLASS_RE2[guess])
         n = matched.true_count
         if n == 0 and guess != "string":
             # RE2 and re disagree on this cell (they should not): let the reference rules decide.
