@@ -159,3 +159,39 @@ def test_csv_arrow_path_agrees_on_long_columns_with_stragglers(rows: list[tuple[
     writer.writerows(rows)
     data = out.getvalue().encode()
     assert _outcome(data, fast=True) == _outcome(data, fast=False)
+
+
+# Long columns reach the column-wide paths (joined-string regexes, null filtering, objects
+# split by width) that short ones skip; nulls, empties and the separator itself are mixed in.
+NESTED = st.dictionaries(st.sampled_from(["k", "when"]), ISO_TEXT | st.none(), max_size=2)
+FIELD_KINDS = st.sampled_from(
+    [
+        ISO_TEXT | st.none(),
+        st.text(max_size=6) | st.none() | st.sampled_from(["", "\x1f", "2024-01-31\x1f"]),
+        NESTED | st.none(),
+        st.lists(ISO_TEXT | st.just(""), max_size=3) | st.none(),
+        st.integers(-5, 5) | st.none(),
+        VALUES,
+    ]
+)
+
+
+@settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(FIELD_KINDS, min_size=1, max_size=4).flatmap(
+        lambda kinds: st.lists(
+            st.tuples(*[kind | st.just(KeyError) for kind in kinds]),  # KeyError: key left out
+            min_size=20,
+            max_size=300,
+        )
+    ),
+    st.integers(0, 40),
+    st.integers(16, 300),
+)
+def test_fast_walk_agrees_on_long_columns_past_the_sample_window(
+    rows: list[tuple[Any, ...]], sample_window: int, batch: int
+) -> None:
+    records = [
+        {f"f{i}": value for i, value in enumerate(row) if value is not KeyError} for row in rows
+    ]
+    assert _fast(records, sample_window, batch) == _reference(records, sample_window)
