@@ -36,6 +36,7 @@ _FILTERABLE: Final = (str, dict, list)
 _SEP: Final = "\x1f"
 _JOIN_MIN: Final = 16
 _MAX_WIDTHS: Final = 4
+_PLAIN_KINDS: Final = frozenset((int, float, bool, _NONE))
 _DATE_LENGTH: Final = 10
 _ISO: Final = f"{DATE_PATTERN}(?:[Tt ]{TIME_PATTERN})?"
 _ANY_ISO_ITEM: Final = re.compile(f"{_SEP}{_ISO}(?={_SEP})")
@@ -63,51 +64,57 @@ def _walk_objects(
 ) -> None:
     if not objects:
         return
-    for key, values in _columns(objects):
+    flat = _flatten_uniform(objects)
+    if flat is not None:
+        _walk_flat(builder, prefix, *flat, sampling)
+        return
+    widths = list(map(len, objects))
+    distinct = set(widths)
+    if 1 < len(distinct) <= _MAX_WIDTHS:
+        # Optional keys usually change the width: split by width in C, each part likely uniform.
+        for width in distinct:
+            members = list(compress(objects, map(width.__eq__, widths)))
+            _walk_objects(builder, prefix, members, sampling)
+        return
+    for key, values in _columns_by_shape(objects):
         _walk_column(builder, child_path(prefix, key), prefix, values, sampling)
 
 
-def _columns(objects: Sequence[dict[str, Any]]) -> list[tuple[str, Sequence[Any]]]:
-    """Key → values (in object order within each shape) for a non-empty batch of objects."""
-    uniform = _uniform_columns(objects)
-    if uniform is not None:
-        return uniform
-    widths = list(map(len, objects))
-    distinct = set(widths)
-    if not 1 < len(distinct) <= _MAX_WIDTHS:
-        return _columns_by_shape(objects)
-    # Optional keys usually change the width: split by width in C, each part is likely uniform.
-    merged: dict[str, list[Sequence[Any]]] = {}
-    for width in distinct:
-        members = list(compress(objects, map(width.__eq__, widths)))
-        for key, values in _uniform_columns(members) or _columns_by_shape(members):
-            parts = merged.get(key)
-            if parts is None:
-                merged[key] = [values]
-            else:
-                parts.append(values)
-    return [
-        (key, parts[0] if len(parts) == 1 else list(chain.from_iterable(parts)))
-        for key, parts in merged.items()
-    ]
+def _flatten_uniform(objects: Sequence[dict[str, Any]]) -> tuple[list[str], list[Any]] | None:
+    """(keys, all values row after row) when every object has the same keys in the same order.
 
-
-def _uniform_columns(objects: Sequence[dict[str, Any]]) -> list[tuple[str, Sequence[Any]]] | None:
-    """Key → values when every object has the same keys in the same order, else None.
-
-    All keys and all values are flattened in C; column ``i`` is then every ``width``-th item.
+    Both flattenings run in C; column ``i`` is then every ``len(keys)``-th value.
     """
     width = len(objects[0])
     if list(map(len, objects)).count(width) != len(objects):
         return None
-    keys = list(chain.from_iterable(objects))
-    names = keys[:width]
+    names = list(objects[0])
+    # orjson reuses key objects, so this comparison is mostly identity tests.
+    if list(chain.from_iterable(objects)) != names * len(objects):
+        return None
+    return names, list(chain.from_iterable(map(dict.values, objects)))
+
+
+def _walk_flat(
+    builder: ProfileBuilder, prefix: str, names: list[str], values: list[Any], sampling: bool
+) -> None:
+    """Walk the columns of uniform objects; the types come from one pass over all values."""
+    width = len(names)
+    types = list(map(type, values))
     for i, name in enumerate(names):
-        # orjson reuses key objects, so this is mostly an identity test per key.
-        if keys[i::width].count(name) != len(objects):
-            return None
-    values = list(chain.from_iterable(map(dict.values, objects)))
-    return [(name, values[i::width]) for i, name in enumerate(names)]
+        column_types = types[i::width]
+        kinds = set(column_types)
+        path = child_path(prefix, name)
+        if sampling or not kinds <= _PLAIN_KINDS:
+            _walk_column(builder, path, prefix, values[i::width], sampling, kinds=kinds)
+            continue
+        # Numbers, booleans and nulls only: their types and the null count are all we need.
+        st = builder.stats(path, prefix)
+        st.present += len(column_types)
+        for kind in kinds:
+            _add_type(st, kind)
+        if _NONE in kinds:
+            st.nulls += column_types.count(_NONE)
 
 
 def _columns_by_shape(objects: Sequence[dict[str, Any]]) -> list[tuple[str, Sequence[Any]]]:
@@ -141,10 +148,13 @@ def _walk_column(
     parent: str | None,
     values: Sequence[Any],
     sampling: bool,
+    *,
+    kinds: set[type] | None = None,
 ) -> None:
     st = builder.stats(path, parent)
     st.present += len(values)
-    kinds = set(map(type, values))
+    if kinds is None:
+        kinds = set(map(type, values))
     if len(kinds) == 1:
         _walk_uniform(builder, st, path, kinds.pop(), values, sampling=sampling)
         return
