@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from itertools import chain, compress
+from operator import itemgetter
 from typing import Any, Final
 
 from driftgate.profiler.domain.field_walk import (
@@ -81,18 +82,25 @@ def _walk_objects(
 
 
 def _flatten_uniform(objects: Sequence[dict[str, Any]]) -> tuple[list[str], list[Any]] | None:
-    """(keys, all values row after row) when every object has the same keys in the same order.
+    """(keys, all values row after row) when every object has the same keys, else None.
 
-    Both flattenings run in C; column ``i`` is then every ``len(keys)``-th value.
+    Same width and every key of the first object present means the same key set; ``itemgetter``
+    reads them in one order whatever each object's own. Column ``i`` is every
+    ``len(keys)``-th value.
     """
     width = len(objects[0])
     if list(map(len, objects)).count(width) != len(objects):
         return None
     names = list(objects[0])
-    # orjson reuses key objects, so this comparison is mostly identity tests.
-    if list(chain.from_iterable(objects)) != names * len(objects):
+    if not names:
+        return names, []
+    try:
+        if width == 1:  # itemgetter of one key returns the value itself, not a 1-tuple
+            return names, list(map(itemgetter(names[0]), objects))
+        rows = list(map(itemgetter(*names), objects))
+    except KeyError:
         return None
-    return names, list(chain.from_iterable(map(dict.values, objects)))
+    return names, list(chain.from_iterable(rows))
 
 
 def _walk_flat(
