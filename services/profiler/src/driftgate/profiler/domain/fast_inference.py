@@ -1,10 +1,12 @@
 """The fast path for JSON records: the same profile as the reference walk, a column at a time.
 
-A batch of decoded records is transposed per object shape (``zip(*values)`` runs in C) and
-each column's types are found with one ``set(map(type, ...))``. Only strings, objects and
-arrays need more: strings are typed by a few regex searches over the whole column joined
-with a separator, objects and arrays recurse a column at a time. Per-value Python code runs
-only while samples are taken (the first ``sample_window`` records) and on mixed columns.
+Objects of one shape (usually all of a batch, else split by width in C) are flattened into
+one list of values with ``itemgetter``, typed with one ``map(type, ...)`` pass, and read a
+column at a time as strided slices. Columns of numbers, booleans and nulls end there; strings
+are typed by a few regex searches over the whole column joined with a separator; objects and
+arrays recurse a column at a time. Per-value Python code runs only while samples are taken
+(the first ``sample_window`` records) and on columns of several non-null types. Batches are
+kept small by the readers, so their objects are still in the CPU cache when walked.
 """
 
 from __future__ import annotations
