@@ -108,11 +108,21 @@ def _candidate_types(cells: Any) -> set[str]:
     """
     found: set[str] = set()
     while len(cells):
-        n_decimal = pc.ascii_is_decimal(cells).true_count
+        decimal = pc.ascii_is_decimal(cells)
+        n_decimal = decimal.true_count
         if n_decimal == len(cells):
             found.add("integer")
             return found
         guess = csv_cell_type(cells[0].as_py())
+        if guess in ("integer", "number"):
+            settled = _numbers_by_cast(cells, decimal, n_decimal)
+            if settled is not None:
+                found.update(settled[0])
+                cells = settled[1]
+                continue
+        if guess == "date" and _all_dates_by_cast(cells):
+            found.add("date")
+            return found
         if guess == "boolean":  # six exact spellings: a hash lookup beats RE2 several times
             matched = pc.is_in(cells, value_set=_BOOLEANS)
         else:
@@ -133,6 +143,46 @@ def _candidate_types(cells: Any) -> set[str]:
             found.add(guess)
         cells = pc.filter(cells, pc.invert(matched)) if n < len(cells) else cells[:0]
     return found
+
+
+def _numbers_by_cast(cells: Any, decimal: Any, n_decimal: int) -> tuple[set[str], Any] | None:
+    """Settle integer/number cells without RE2, when Arrow reads every cell as a finite float.
+
+    Arrow's finite floats are a subset of our numbers (a property test holds it to that);
+    among them, all-digit cells are integers and cells with a dot are not. Returns the types
+    found and the cells left unsettled (signs, exponents), or None to leave it all to RE2.
+    """
+    try:
+        floats = pc.cast(cells, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if pc.is_finite(floats).true_count != len(cells):  # nan, inf: not numbers to us
+        return None
+    dotted = pc.match_substring(cells, ".")
+    n_dotted = dotted.true_count
+    if n_decimal + n_dotted == 0:
+        return None
+    found = set()
+    if n_decimal:
+        found.add("integer")
+    if n_dotted:
+        found.add("number")
+    if n_decimal + n_dotted == len(cells):
+        return found, cells[:0]
+    return found, pc.filter(cells, pc.invert(pc.or_(decimal, dotted)))
+
+
+def _all_dates_by_cast(cells: Any) -> bool:
+    """True when Arrow reads every cell as a calendar date written in exactly ten characters.
+
+    Those are a subset of our dates (a property test holds it to that); False settles
+    nothing, and RE2 decides.
+    """
+    try:
+        pc.cast(cells, pa.date32())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return False
+    return bool(pc.equal(pc.binary_length(cells), _DATE_LENGTH).true_count == len(cells))
 
 
 def _iso_split(cells: Any, iso: Any, n_iso: int) -> set[str]:
