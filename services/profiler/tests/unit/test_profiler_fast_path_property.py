@@ -11,6 +11,7 @@ import pyarrow.compute as pc  # type: ignore[import-untyped]
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from driftgate.profiler.domain.fast_csv import all_timestamps_by_cast
 from driftgate.profiler.domain.fast_inference import walk_records
 from driftgate.profiler.domain.field_walk import ProfileBuilder, profile_records, walk_record
 from driftgate.profiler.domain.type_detection import csv_cell_type
@@ -230,3 +231,25 @@ def test_arrow_ten_character_dates_are_dates_to_the_reference_rules(text: str) -
     # The CSV fast path settles a column by one Arrow cast when every cell is such a date.
     if _arrow_reads(text, pa.date32()) is not None and len(text) == 10:
         assert csv_cell_type(text) == "date"
+
+
+TWO_DIGITS = st.integers(0, 99).map(lambda n: f"{n:02d}")
+TIMESTAMP_LIKE = st.builds(
+    lambda date, sep, hh, mm, rest: f"{date}{sep}{hh}{mm}{rest}",
+    st.dates().map(lambda d: d.isoformat()) | st.just("2024-02-30"),
+    st.sampled_from(["T", "t", " ", "_"]),
+    TWO_DIGITS,
+    TWO_DIGITS.map(lambda m: f":{m}") | TWO_DIGITS | st.just(""),
+    st.lists(
+        st.sampled_from([":", ".", ",", "Z", "z", "+", "-", " "]) | TWO_DIGITS, max_size=5
+    ).map("".join),
+)
+
+
+@settings(max_examples=500)
+@given(st.lists(TIMESTAMP_LIKE, min_size=1, max_size=3))
+def test_arrow_timestamps_the_fast_path_accepts_are_timestamps_to_the_reference_rules(
+    texts: list[str],
+) -> None:
+    if all_timestamps_by_cast(pa.array(texts)):
+        assert {csv_cell_type(text) for text in texts} == {"timestamp"}

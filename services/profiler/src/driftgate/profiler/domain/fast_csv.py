@@ -25,6 +25,9 @@ from driftgate.profiler.domain.type_detection import (
 )
 
 _DATE_LENGTH: Final = 10
+_MINUTE_END: Final = 16
+"""Length of ``YYYY-MM-DDThh:mm``."""
+_AFTER_MINUTES: Final = pa.array([ord(c) for c in ":Zz+-"], pa.uint8())
 _ISO_RE2: Final = f"^{DATE_PATTERN}(?:[Tt ]{TIME_PATTERN})?$"
 _CSV_CLASS_RE2: Final = {
     "integer": f"^{INTEGER_PATTERN}$",
@@ -123,6 +126,9 @@ def _candidate_types(cells: Any) -> set[str]:
         if guess == "date" and _all_dates_by_cast(cells):
             found.add("date")
             return found
+        if guess == "timestamp" and all_timestamps_by_cast(cells):
+            found.add("timestamp")
+            return found
         if guess == "boolean":  # six exact spellings: a hash lookup beats RE2 several times
             matched = pc.is_in(cells, value_set=_BOOLEANS)
         else:
@@ -183,6 +189,42 @@ def _all_dates_by_cast(cells: Any) -> bool:
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return False
     return bool(pc.equal(pc.binary_length(cells), _DATE_LENGTH).true_count == len(cells))
+
+
+def all_timestamps_by_cast(cells: Any) -> bool:
+    """True when Arrow reads every cell as a timestamp written ``YYYY-MM-DD?hh:mm[(:|zone)...]``.
+
+    Arrow also reads forms we do not (an hour alone, ``hhmm``); the colon after the hour and
+    the character after the minutes rule those out. What is left is a subset of our
+    timestamps (a property test holds it to that); False settles nothing, and RE2 decides.
+    """
+    lengths = pc.binary_length(cells)
+    if pc.less(lengths, _MINUTE_END).true_count:
+        return False
+    if pc.equal(_bytes_at(cells, _MINUTE_END - 3), ord(":")).true_count != len(cells):
+        return False
+    longer = pc.greater(lengths, _MINUTE_END)
+    if longer.true_count:
+        after = pc.filter(_bytes_at(cells, _MINUTE_END, clip=True), longer)
+        if pc.is_in(after, value_set=_AFTER_MINUTES).true_count != len(after):
+            return False
+    for unit in (pa.timestamp("ns", tz="UTC"), pa.timestamp("ns")):
+        try:
+            pc.cast(cells, unit)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            continue
+        return True
+    return False
+
+
+def _bytes_at(cells: Any, index: int, *, clip: bool = False) -> Any:
+    """Byte ``index`` of each cell as uint8; with ``clip``, short cells give some other byte."""
+    _, offsets, data = cells.buffers()
+    starts = pa.Array.from_buffers(pa.int32(), len(cells), [None, offsets], offset=cells.offset)
+    at = pc.add(starts, index)
+    if clip:
+        at = pc.min_element_wise(at, data.size - 1)
+    return pc.take(pa.Array.from_buffers(pa.uint8(), data.size, [None, data]), at)
 
 
 def _iso_split(cells: Any, iso: Any, n_iso: int) -> set[str]:
