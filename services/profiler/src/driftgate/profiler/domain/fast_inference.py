@@ -234,9 +234,10 @@ def _string_types(strings: Sequence[str]) -> set[str]:
     """string/date/timestamp among JSON strings, with the reference rules."""
     if len(strings) < _JOIN_MIN:
         return set(map(string_type, strings))
-    joined = _SEP.join(chain(("",), strings, ("",)))
+    joined = _SEP.join(strings)
     if "-" not in joined:  # every date and timestamp has one
         return {"string"}
+    joined = f"{_SEP}{joined}{_SEP}"  # every item between two separators
     if joined.count(_SEP) != len(strings) + 1:
         return set(map(string_type, strings))
     if not _NON_ISO_ITEM.search(joined):
