@@ -1,12 +1,12 @@
 """The fast path for JSON records: the same profile as the reference walk, a column at a time.
 
-Objects of one shape (usually all of a batch, else split by width in C) are flattened into
-one list of values with ``itemgetter``, typed with one ``map(type, ...)`` pass, and read a
-column at a time as strided slices. Columns of numbers, booleans and nulls end there; strings
-are typed by a few regex searches over the whole column joined with a separator; objects and
-arrays recurse a column at a time. Per-value Python code runs only while samples are taken
-(the first ``sample_window`` records) and on columns of several non-null types. Batches are
-kept small by the readers, so their objects are still in the CPU cache when walked.
+Objects of one shape (usually all of a batch, else split by width in C) are read a column
+at a time with ``map(itemgetter(key), ...)`` and each column is typed with one
+``set(map(type, ...))``. Columns of numbers, booleans and nulls end there; strings are typed
+by a few regex searches over the whole column joined with a separator; objects and arrays
+recurse a column at a time. Per-value Python code runs only while samples are taken (the
+first ``sample_window`` records) and on columns of several non-null types. Batches are kept
+small by the readers, so their objects are still in the CPU cache when walked.
 """
 
 from __future__ import annotations
@@ -67,9 +67,9 @@ def _walk_objects(
 ) -> None:
     if not objects:
         return
-    flat = _flatten_uniform(objects)
-    if flat is not None:
-        _walk_flat(builder, prefix, *flat, sampling)
+    uniform = _uniform_columns(objects)
+    if uniform is not None:
+        _walk_uniform_objects(builder, prefix, uniform, sampling)
         return
     widths = list(map(len, objects))
     distinct = set(widths)
@@ -83,48 +83,38 @@ def _walk_objects(
         _walk_column(builder, child_path(prefix, key), prefix, values, sampling)
 
 
-def _flatten_uniform(objects: Sequence[dict[str, Any]]) -> tuple[list[str], list[Any]] | None:
-    """(keys, all values row after row) when every object has the same keys, else None.
+def _uniform_columns(objects: Sequence[dict[str, Any]]) -> list[tuple[str, list[Any]]] | None:
+    """Key → values when every object has the same keys, else None.
 
-    Same width and every key of the first object present means the same key set; ``itemgetter``
-    reads them in one order whatever each object's own. Column ``i`` is every
-    ``len(keys)``-th value.
+    Equal widths and every key of the first object present in all mean equal key sets; each
+    column is then one ``map(itemgetter(key), ...)`` pass in C.
     """
     width = len(objects[0])
     if list(map(len, objects)).count(width) != len(objects):
         return None
-    names = list(objects[0])
-    if not names:
-        return names, []
     try:
-        if width == 1:  # itemgetter of one key returns the value itself, not a 1-tuple
-            return names, list(map(itemgetter(names[0]), objects))
-        rows = list(map(itemgetter(*names), objects))
+        return [(name, list(map(itemgetter(name), objects))) for name in objects[0]]
     except KeyError:
         return None
-    return names, list(chain.from_iterable(rows))
 
 
-def _walk_flat(
-    builder: ProfileBuilder, prefix: str, names: list[str], values: list[Any], sampling: bool
+def _walk_uniform_objects(
+    builder: ProfileBuilder, prefix: str, columns: list[tuple[str, list[Any]]], sampling: bool
 ) -> None:
-    """Walk the columns of uniform objects; the types come from one pass over all values."""
-    width = len(names)
-    types = list(map(type, values))
-    for i, name in enumerate(names):
-        column_types = types[i::width]
-        kinds = set(column_types)
+    """Walk the columns of uniform objects; plain columns stop at their types."""
+    for name, values in columns:
+        kinds = set(map(type, values))
         path = child_path(prefix, name)
         if sampling or not kinds <= _PLAIN_KINDS:
-            _walk_column(builder, path, prefix, values[i::width], sampling, kinds=kinds)
+            _walk_column(builder, path, prefix, values, sampling, kinds=kinds)
             continue
         # Numbers, booleans and nulls only: their types and the null count are all we need.
         st = builder.stats(path, prefix)
-        st.present += len(column_types)
+        st.present += len(values)
         for kind in kinds:
             _add_type(st, kind)
         if _NONE in kinds:
-            st.nulls += column_types.count(_NONE)
+            st.nulls += values.count(None)
 
 
 def _columns_by_shape(objects: Sequence[dict[str, Any]]) -> list[tuple[str, Sequence[Any]]]:
