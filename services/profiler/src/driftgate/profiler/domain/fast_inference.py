@@ -67,35 +67,41 @@ def _walk_objects(
 ) -> None:
     if not objects:
         return
-    uniform = _uniform_columns(objects)
-    if uniform is not None:
-        _walk_uniform_objects(builder, prefix, uniform, sampling)
-        return
     widths = list(map(len, objects))
-    distinct = set(widths)
-    if 1 < len(distinct) <= _MAX_WIDTHS:
+    if widths.count(widths[0]) == len(widths):
+        groups: list[Sequence[dict[str, Any]]] = [objects]
+    else:
+        distinct = set(widths)
+        if len(distinct) > _MAX_WIDTHS:
+            _walk_by_shape(builder, prefix, objects, sampling)
+            return
         # Optional keys usually change the width: split by width in C, each part likely uniform.
-        for width in distinct:
-            members = list(compress(objects, map(width.__eq__, widths)))
-            _walk_objects(builder, prefix, members, sampling)
-        return
-    for key, values in _columns_by_shape(objects):
-        _walk_column(builder, child_path(prefix, key), prefix, values, sampling)
+        groups = [list(compress(objects, map(width.__eq__, widths))) for width in distinct]
+    for group in groups:
+        uniform = _same_width_columns(group)
+        if uniform is None:
+            _walk_by_shape(builder, prefix, group, sampling)
+        else:
+            _walk_uniform_objects(builder, prefix, uniform, sampling)
 
 
-def _uniform_columns(objects: Sequence[dict[str, Any]]) -> list[tuple[str, list[Any]]] | None:
-    """Key → values when every object has the same keys, else None.
+def _same_width_columns(objects: Sequence[dict[str, Any]]) -> list[tuple[str, list[Any]]] | None:
+    """Key → values for objects of one width when they share their keys, else None.
 
     Equal widths and every key of the first object present in all mean equal key sets; each
     column is then one ``map(itemgetter(key), ...)`` pass in C.
     """
-    width = len(objects[0])
-    if list(map(len, objects)).count(width) != len(objects):
-        return None
     try:
         return [(name, list(map(itemgetter(name), objects))) for name in objects[0]]
     except KeyError:
         return None
+
+
+def _walk_by_shape(
+    builder: ProfileBuilder, prefix: str, objects: Sequence[dict[str, Any]], sampling: bool
+) -> None:
+    for key, values in _columns_by_shape(objects):
+        _walk_column(builder, child_path(prefix, key), prefix, values, sampling)
 
 
 def _walk_uniform_objects(
