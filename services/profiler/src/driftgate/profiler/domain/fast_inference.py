@@ -45,6 +45,8 @@ _ISO: Final = f"{DATE_PATTERN}(?:[Tt ]{TIME_PATTERN})?"
 _ANY_ISO_ITEM: Final = re.compile(f"{_SEP}{_ISO}(?={_SEP})")
 _DATE_ITEM: Final = re.compile(f"{_SEP}{DATE_PATTERN}(?={_SEP})")
 _TIMESTAMP_ITEM: Final = re.compile(f"{_SEP}{DATE_PATTERN}[Tt ]{TIME_PATTERN}(?={_SEP})")
+_ALL_DATES: Final = re.compile(f"(?:{_SEP}{DATE_PATTERN})*{_SEP}")
+_ALL_TIMESTAMPS: Final = re.compile(f"(?:{_SEP}{DATE_PATTERN}[Tt ]{TIME_PATTERN})*{_SEP}")
 # An item (a separator with another one further on) that is not a whole date or timestamp.
 _NON_ISO_ITEM: Final = re.compile(f"{_SEP}(?!{_ISO}{_SEP})(?=[^{_SEP}]*{_SEP})")
 
@@ -236,6 +238,11 @@ def _string_types(strings: Sequence[str]) -> set[str]:
     joined = f"{_SEP}{joined}{_SEP}"  # every item between two separators
     if joined.count(_SEP) != len(strings) + 1:
         return set(map(string_type, strings))
+    # The usual ISO column holds one of the two kinds only: one match over it settles that.
+    if len(strings[0]) == _DATE_LENGTH and _ALL_DATES.fullmatch(joined):
+        return {"date"}
+    if len(strings[0]) > _DATE_LENGTH and _ALL_TIMESTAMPS.fullmatch(joined):
+        return {"timestamp"}
     if not _NON_ISO_ITEM.search(joined):
         # All dates or timestamps, told apart by length (a date is exactly ten characters).
         lengths = set(map(len, strings))
