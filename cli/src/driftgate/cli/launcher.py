@@ -102,10 +102,24 @@ def _banner(plan: LaunchPlan, ingest: IngestSettings, api_key: str) -> str:
         f"  curl -i -X POST {url} -H 'X-Api-Key: {api_key}' \\",
         """       -H 'Content-Type: application/json' -d '{"order_id": 2, "total": 3.0}'""",
         *_status_lines(plan),
+        *_operator_lines(plan),
         "Alerts from the alerts topic are printed below. Ctrl-C stops everything.",
         "",
     ]
     return "\n".join(lines)
+
+
+def _operator_lines(plan: LaunchPlan) -> list[str]:
+    """How to point the operator commands (keys, schemas, dead-letters) at this platform."""
+    if not plan.aws.endpoint_url:
+        return []
+    env = f" DRIFTGATE_ENV={plan.runtime.env}" if plan.runtime.env != "local" else ""
+    return [
+        "Operator commands (keys, schemas, dead-letters, payloads) from another shell:",
+        f"  export AWS_ENDPOINT_URL={plan.aws.endpoint_url}{env}",
+        "  uv run driftgate schemas list",
+        "",
+    ]
 
 
 def _status_lines(plan: LaunchPlan) -> list[str]:

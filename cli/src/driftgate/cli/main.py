@@ -8,7 +8,15 @@ import socket
 import sys
 from pathlib import Path
 
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    EndpointConnectionError,
+    NoCredentialsError,
+)
+
 from driftgate.cli import jobs_commands, keys_commands, schemas_commands
+from driftgate.runtime.errors import DriftgateError
 from driftgate.runtime.local.emulator import EmbeddedAws
 from driftgate.runtime.settings import AwsSettings, RuntimeSettings
 from driftgate.runtime.trace_view import trace_command
@@ -73,9 +81,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_LOCAL_HINT = (
+    "Operator commands talk to AWS directly. For the local platform started by `make run`, "
+    "set AWS_ENDPOINT_URL=http://127.0.0.1:4566 (and DRIFTGATE_ENV if you changed it)."
+)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    result: int = args.func(args)
+    try:
+        result: int = args.func(args)
+    except (NoCredentialsError, EndpointConnectionError) as exc:
+        print(f"driftgate: cannot reach AWS: {exc}\n{_LOCAL_HINT}", file=sys.stderr)
+        return 1
+    except (ClientError, BotoCoreError, DriftgateError) as exc:
+        # One clear line instead of a traceback; the exception text carries the AWS error code.
+        print(f"driftgate: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
     return result
 
 
