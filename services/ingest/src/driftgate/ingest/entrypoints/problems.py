@@ -1,13 +1,14 @@
-"""RFC 9457 problem+json responses."""
+"""Ingest's problem+json responses: the shared builder bound to ingest's problem types."""
 
 from __future__ import annotations
 
-import orjson
 from aiohttp import web
 
 from driftgate.ingest.errors import PROBLEM_BASE, IngestError
+from driftgate.runtime import http_problems
+from driftgate.runtime.http_problems import PROBLEM_CONTENT_TYPE
 
-PROBLEM_CONTENT_TYPE = "application/problem+json"
+__all__ = ["PROBLEM_CONTENT_TYPE", "from_error", "problem_response"]
 
 
 def problem_response(
@@ -20,31 +21,19 @@ def problem_response(
     instance: str | None = None,
     retry_after: int | None = None,
 ) -> web.Response:
-    body: dict[str, object] = {
-        "type": PROBLEM_BASE + problem,
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "correlation_id": correlation_id,
-    }
-    if instance:
-        body["instance"] = instance
-    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
-    return web.Response(
+    return http_problems.problem_response(
+        base=PROBLEM_BASE,
         status=status,
-        body=orjson.dumps(body),
-        content_type=PROBLEM_CONTENT_TYPE,
-        headers=headers,
+        problem=problem,
+        title=title,
+        detail=detail,
+        correlation_id=correlation_id,
+        instance=instance,
+        retry_after=retry_after,
     )
 
 
 def from_error(exc: IngestError, correlation_id: str, instance: str) -> web.Response:
-    return problem_response(
-        status=exc.status,
-        problem=exc.problem,
-        title=exc.title,
-        detail=str(exc),
-        correlation_id=correlation_id,
-        instance=instance,
-        retry_after=exc.retry_after,
+    return http_problems.error_response(
+        exc, base=PROBLEM_BASE, correlation_id=correlation_id, instance=instance
     )

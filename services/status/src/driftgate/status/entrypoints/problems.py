@@ -1,15 +1,16 @@
-"""RFC 9457 problem+json responses."""
+"""Status's problem+json responses: the shared builder bound to status's problem types."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from aiohttp import web
 
+from driftgate.runtime import http_problems
+from driftgate.runtime.http_problems import PROBLEM_CONTENT_TYPE
 from driftgate.status.errors import PROBLEM_BASE, StatusError
 
-PROBLEM_CONTENT_TYPE = "application/problem+json"
+__all__ = ["PROBLEM_CONTENT_TYPE", "from_error", "problem_response"]
 
 
 def problem_response(
@@ -23,30 +24,24 @@ def problem_response(
     retry_after: int | None = None,
     extensions: dict[str, Any] | None = None,
 ) -> web.Response:
-    body: dict[str, Any] = {
-        "type": PROBLEM_BASE + problem,
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "correlation_id": correlation_id,
-        **(extensions or {}),
-    }
-    if instance:
-        body["instance"] = instance
-    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
-    return web.Response(
-        status=status, body=orjson.dumps(body), content_type=PROBLEM_CONTENT_TYPE, headers=headers
+    return http_problems.problem_response(
+        base=PROBLEM_BASE,
+        status=status,
+        problem=problem,
+        title=title,
+        detail=detail,
+        correlation_id=correlation_id,
+        instance=instance,
+        retry_after=retry_after,
+        extensions=extensions,
     )
 
 
 def from_error(exc: StatusError, correlation_id: str, instance: str) -> web.Response:
-    return problem_response(
-        status=exc.status,
-        problem=exc.problem,
-        title=exc.title,
-        detail=str(exc),
+    return http_problems.error_response(
+        exc,
+        base=PROBLEM_BASE,
         correlation_id=correlation_id,
         instance=instance,
-        retry_after=exc.retry_after,
         extensions=exc.extensions(),
     )
