@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import logging
-import re
-import uuid
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
 from aiohttp import web
-from opentelemetry.trace import SpanKind, Status, StatusCode
 from pydantic import BaseModel, ValidationError
 
-from driftgate.runtime import telemetry
-from driftgate.runtime.correlation import bind_correlation_id, correlation_id
+from driftgate.runtime.correlation import correlation_id
+from driftgate.runtime.http_observe import HEALTH_PATHS, observe_middleware
 from driftgate.status.callbacks import CallbackDeps, handle_callback, read_limited
 from driftgate.status.entrypoints.api_models import (
     HistoryEntryView,
@@ -23,8 +19,9 @@ from driftgate.status.entrypoints.api_models import (
     JobView,
 )
 from driftgate.status.entrypoints.openapi import SWAGGER_UI, build_openapi
-from driftgate.status.entrypoints.problems import from_error, problem_response
+from driftgate.status.entrypoints.problems import from_error
 from driftgate.status.errors import (
+    PROBLEM_BASE,
     InvalidRequestError,
     PayloadTooLargeError,
     StatusError,
@@ -44,67 +41,18 @@ from driftgate.status.handlers import (
 
 log = logging.getLogger(__name__)
 
-CORRELATION_HEADER = "X-Correlation-ID"
-_CORRELATION_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 DEPS_KEY = web.AppKey("deps", StatusDeps)
 CALLBACK_KEY = web.AppKey("callbacks", CallbackDeps)
 MAX_SUBMIT_KEY = web.AppKey("max_submit", int)
-_UNTRACED_PATHS = frozenset({"/healthz", "/readyz", "/openapi.json", "/docs"})
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-def _correlation_id(request: web.Request) -> str:
-    supplied = request.headers.get(CORRELATION_HEADER, "")
-    return supplied if _CORRELATION_RE.fullmatch(supplied) else uuid.uuid4().hex
-
-
-@web.middleware
-async def observe(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Correlation id, a SERVER span continuing the caller's trace, and problem+json errors."""
-    if request.path in _UNTRACED_PATHS:
-        return await handler(request)
-    cid = _correlation_id(request)
-    route = request.match_info.route.resource
-    name = f"{request.method} {route.canonical if route else request.path}"
-    with (
-        bind_correlation_id(cid),
-        telemetry.tracer().start_as_current_span(
-            name,
-            context=telemetry.context_from_headers(request.headers),
-            kind=SpanKind.SERVER,
-            attributes={"http.request.method": request.method, "url.path": request.path},
-        ) as span,
-    ):
-        try:
-            response = await handler(request)
-        except StatusError as exc:
-            span.set_status(Status(StatusCode.ERROR if exc.status >= 500 else StatusCode.UNSET))
-            log.info("request rejected", extra={"status": exc.status, "problem": exc.problem})
-            response = from_error(exc, cid, request.path)
-        except web.HTTPException as exc:
-            response = problem_response(
-                status=exc.status,
-                problem="http-" + str(exc.status),
-                title=exc.reason,
-                detail=exc.text or exc.reason,
-                correlation_id=cid,
-                instance=request.path,
-            )
-        except Exception:
-            log.exception("unhandled error")
-            span.set_status(Status(StatusCode.ERROR))
-            response = problem_response(
-                status=500,
-                problem="internal",
-                title="Internal error",
-                detail="an unexpected error occurred; quote the correlation id when reporting it",
-                correlation_id=cid,
-                instance=request.path,
-            )
-        span.set_attribute("http.response.status_code", response.status)
-        response.headers[CORRELATION_HEADER] = cid
-        return response
+observe = observe_middleware(
+    StatusError,
+    from_error,
+    problem_base=PROBLEM_BASE,
+    logger=log,
+    untraced_paths=HEALTH_PATHS | {"/openapi.json", "/docs"},
+    traceparent_header=False,
+)
 
 
 def _json(
