@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -10,7 +10,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from driftgate.ingest.domain.api_keys import ApiKeyRecord
 from driftgate.ingest.errors import StorageUnavailableError
-from driftgate.runtime.aws_errors import classify
+from driftgate.runtime.dynamo_key_table import DynamoKeyTable, InMemoryKeyTable
 
 if TYPE_CHECKING:
     from types_aiobotocore_dynamodb import DynamoDBClient
@@ -18,6 +18,16 @@ if TYPE_CHECKING:
 
 BY_SOURCE_INDEX = "by-source"
 BY_KEY_ID_INDEX = "by-key-id"
+
+
+def _item(record: ApiKeyRecord) -> dict[str, AttributeValueTypeDef]:
+    return {
+        "key_hash": {"S": record.key_hash},
+        "key_id": {"S": record.key_id},
+        "source_id": {"S": record.source_id},
+        "created_at": {"S": record.created_at.isoformat()},
+        "revoked": {"BOOL": record.revoked},
+    }
 
 
 def _record(item: dict[str, AttributeValueTypeDef]) -> ApiKeyRecord:
@@ -30,36 +40,16 @@ def _record(item: dict[str, AttributeValueTypeDef]) -> ApiKeyRecord:
     )
 
 
-class DynamoApiKeyStore:
+class DynamoApiKeyStore(DynamoKeyTable[ApiKeyRecord]):
     def __init__(self, ddb: DynamoDBClient, table: str) -> None:
-        self._ddb = ddb
-        self._table = table
-
-    async def find_by_hash(self, key_hash: str) -> ApiKeyRecord | None:
-        try:
-            resp = await self._ddb.get_item(
-                TableName=self._table, Key={"key_hash": {"S": key_hash}}, ConsistentRead=True
-            )
-        except (ClientError, BotoCoreError) as exc:
-            raise StorageUnavailableError(str(classify(exc, "read API key"))) from exc
-        item = resp.get("Item")
-        return None if item is None else _record(item)
-
-    async def save(self, record: ApiKeyRecord) -> None:
-        try:
-            await self._ddb.put_item(
-                TableName=self._table,
-                Item={
-                    "key_hash": {"S": record.key_hash},
-                    "key_id": {"S": record.key_id},
-                    "source_id": {"S": record.source_id},
-                    "created_at": {"S": record.created_at.isoformat()},
-                    "revoked": {"BOOL": record.revoked},
-                },
-                ConditionExpression="attribute_not_exists(key_hash)",
-            )
-        except (ClientError, BotoCoreError) as exc:
-            raise StorageUnavailableError(str(classify(exc, "save API key"))) from exc
+        super().__init__(
+            ddb,
+            table,
+            noun="API key",
+            to_item=_item,
+            from_item=_record,
+            unavailable=StorageUnavailableError,
+        )
 
     async def list_keys(self, source_id: str | None = None) -> list[ApiKeyRecord]:
         """Every key (of one source when given), oldest first. Hashes only, never secrets."""
@@ -77,7 +67,7 @@ class DynamoApiKeyStore:
             async for page in pages:
                 items.extend(page.get("Items", []))
         except (ClientError, BotoCoreError) as exc:
-            raise StorageUnavailableError(str(classify(exc, "list API keys"))) from exc
+            raise self._failed(exc, "list API keys") from exc
         return sorted((_record(i) for i in items), key=lambda r: (r.created_at, r.key_id))
 
     async def revoke(self, key_id: str) -> ApiKeyRecord | None:
@@ -100,19 +90,12 @@ class DynamoApiKeyStore:
                 ExpressionAttributeValues={":t": {"BOOL": True}},
             )
         except (ClientError, BotoCoreError) as exc:
-            raise StorageUnavailableError(str(classify(exc, "revoke API key"))) from exc
+            raise self._failed(exc, "revoke API key") from exc
         return replace(record, revoked=True)
 
 
-@dataclass
-class InMemoryApiKeyStore:
-    records: dict[str, ApiKeyRecord] = field(default_factory=dict)
-
-    async def find_by_hash(self, key_hash: str) -> ApiKeyRecord | None:
-        return self.records.get(key_hash)
-
-    async def save(self, record: ApiKeyRecord) -> None:
-        self.records[record.key_hash] = record
+class InMemoryApiKeyStore(InMemoryKeyTable[ApiKeyRecord]):
+    """API keys by hash, in memory (unit tests and benchmarks)."""
 
     async def list_keys(self, source_id: str | None = None) -> list[ApiKeyRecord]:
         found = [r for r in self.records.values() if source_id in (None, r.source_id)]

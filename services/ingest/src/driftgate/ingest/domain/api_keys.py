@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
+
+from driftgate.runtime import api_keys
+from driftgate.runtime.api_keys import hash_key
+
+__all__ = [
+    "KEY_PREFIX",
+    "ApiKeyRecord",
+    "IssuedKey",
+    "generate_key",
+    "hash_key",
+    "hash_matches",
+    "key_matches",
+]
 
 KEY_PREFIX = "dgk_"
 
@@ -28,15 +38,10 @@ class IssuedKey:
     secret: str
 
 
-def hash_key(secret: str) -> str:
-    # Keys carry 256 bits of entropy, so a plain SHA-256 is enough; no salt or KDF needed.
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 def generate_key(source_id: str, now: datetime) -> IssuedKey:
-    secret = KEY_PREFIX + secrets.token_urlsafe(32)
+    secret = api_keys.new_secret(KEY_PREFIX)
     record = ApiKeyRecord(
-        key_id="key_" + secrets.token_hex(8),
+        key_id=api_keys.new_key_id("key_"),
         key_hash=hash_key(secret),
         source_id=source_id,
         created_at=now,
@@ -46,9 +51,9 @@ def generate_key(source_id: str, now: datetime) -> IssuedKey:
 
 def key_matches(record: ApiKeyRecord, secret: str) -> bool:
     """Constant-time comparison of a presented key with a stored hash."""
-    return hash_matches(record, hash_key(secret))
+    return api_keys.key_matches(record.key_hash, secret)
 
 
 def hash_matches(record: ApiKeyRecord, presented_hash: str) -> bool:
     """Constant-time comparison of a presented key's hash (``hash_key``) with the stored one."""
-    return hmac.compare_digest(record.key_hash, presented_hash)
+    return api_keys.hash_matches(record.key_hash, presented_hash)

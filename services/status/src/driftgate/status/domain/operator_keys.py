@@ -1,16 +1,26 @@
 """Operator API keys: random, stored only as SHA-256 hashes, scoped to job control.
 
-Same approach as ingest's source keys (a 256-bit secret needs no salt or KDF), with a distinct
-prefix and an explicit scope so a source key can never act as an operator key.
+Same approach as ingest's source keys (driftgate.runtime.api_keys), with a distinct prefix and
+an explicit scope so a source key can never act as an operator key.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
+
+from driftgate.runtime import api_keys
+from driftgate.runtime.api_keys import hash_key
+
+__all__ = [
+    "KEY_PREFIX",
+    "OPERATOR_SCOPE",
+    "IssuedOperatorKey",
+    "OperatorKeyRecord",
+    "generate_operator_key",
+    "hash_key",
+    "key_matches",
+]
 
 KEY_PREFIX = "dgo_"
 OPERATOR_SCOPE = "operator"
@@ -34,18 +44,14 @@ class IssuedOperatorKey:
     secret: str
 
 
-def hash_key(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 def generate_operator_key(name: str, now: datetime) -> IssuedOperatorKey:
-    secret = KEY_PREFIX + secrets.token_urlsafe(32)
+    secret = api_keys.new_secret(KEY_PREFIX)
     record = OperatorKeyRecord(
-        key_id="opk_" + secrets.token_hex(8), key_hash=hash_key(secret), name=name, created_at=now
+        key_id=api_keys.new_key_id("opk_"), key_hash=hash_key(secret), name=name, created_at=now
     )
     return IssuedOperatorKey(record=record, secret=secret)
 
 
 def key_matches(record: OperatorKeyRecord, secret: str) -> bool:
     """Constant-time comparison of a presented key with a stored hash."""
-    return hmac.compare_digest(record.key_hash, hash_key(secret))
+    return api_keys.key_matches(record.key_hash, secret)
