@@ -254,3 +254,18 @@ async def test_openapi_and_docs_are_served(api: Api) -> None:
     assert {"SubmitJob", "JobView", "JobCallbackV1", "Problem"} <= set(doc["components"]["schemas"])
     async with api.http.get(f"{api.base}/docs") as r:
         assert r.status == 200 and "swagger-ui" in await r.text()
+
+
+async def test_submit_continues_the_callers_trace_into_the_event(api: Api) -> None:
+    caller = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    async with api.http.post(
+        f"{api.base}/v1/jobs",
+        json={"type": "promote", "params": {}},
+        headers=api.auth(**{"Idempotency-Key": "trace-1", "traceparent": caller}),
+    ) as resp:
+        assert resp.status == 202
+        returned = resp.headers["traceparent"]
+    assert returned.split("-")[1] == caller.split("-")[1]
+    [event] = api.h.publisher.events("driftgate.job.submitted.v1")
+    assert event.traceparent is not None
+    assert event.traceparent.split("-")[1] == caller.split("-")[1]

@@ -51,7 +51,6 @@ observe = observe_middleware(
     problem_base=PROBLEM_BASE,
     logger=log,
     untraced_paths=HEALTH_PATHS | {"/openapi.json", "/docs"},
-    traceparent_header=False,
 )
 
 
