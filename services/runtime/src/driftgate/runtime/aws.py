@@ -44,7 +44,7 @@ class AwsClientFactory:
             "region_name": s.region,
             "config": AioConfig(
                 max_pool_connections=s.max_pool_connections,
-                retries={"mode": "standard", "max_attempts": 5},
+                retries={"mode": "standard", "max_attempts": s.max_attempts},
                 connect_timeout=5,
                 read_timeout=30,
             ),

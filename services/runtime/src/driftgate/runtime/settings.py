@@ -23,6 +23,9 @@ class AwsSettings(BaseSettings):
     secret_access_key: SecretStr | None = None
     session_token: SecretStr | None = None
     max_pool_connections: int = 50
+    max_attempts: int = Field(
+        default=5, ge=1, le=20, description="Attempts per AWS call (standard retry mode)"
+    )
 
     @property
     def is_emulated(self) -> bool:
