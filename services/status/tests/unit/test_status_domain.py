@@ -63,6 +63,13 @@ def test_cursor_round_trips_only_for_its_scope_and_key() -> None:
         codec.decode("x" * 5000, "status=&type=")
 
 
+@pytest.mark.parametrize("cursor", ["é.é", "abc.\u00d4I\u009b", "\u00e9abc.def"])
+def test_non_ascii_cursor_is_invalid_not_a_crash(cursor: str) -> None:
+    # hmac.compare_digest raises TypeError on non-ASCII str; a cursor is base64url, so ASCII.
+    with pytest.raises(InvalidCursorError):
+        CursorCodec(b"k" * 32).decode(cursor, "status=&type=")
+
+
 def test_operator_keys_are_random_scoped_and_hashed() -> None:
     a = generate_operator_key("ops", datetime.now(UTC))
     b = generate_operator_key("ops", datetime.now(UTC))

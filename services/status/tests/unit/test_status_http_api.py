@@ -239,6 +239,15 @@ async def test_tampered_or_foreign_cursors_are_400(api: Api) -> None:
         assert r.status == 400
 
 
+async def test_non_ascii_cursor_is_400_not_500(api: Api) -> None:
+    # Found by schemathesis (test_status_schemathesis.py): this used to be a 500.
+    async with api.http.get(
+        f"{api.base}/v1/jobs", params={"cursor": "\u00d4I\u009b.\u00e9"}, headers=api.auth()
+    ) as r:
+        assert r.status == 400
+        assert (await r.json())["type"].endswith("/invalid-cursor")
+
+
 @pytest.mark.parametrize("query", [{"status": "PAUSED"}, {"limit": "0"}, {"limit": "x"}])
 async def test_bad_list_parameters_are_400(api: Api, query: dict[str, str]) -> None:
     async with api.http.get(f"{api.base}/v1/jobs", params=query, headers=api.auth()) as r:

@@ -44,7 +44,8 @@ class CursorCodec:
 
     def decode(self, cursor: str, scope: str) -> dict[str, str]:
         """The position inside ``cursor``; ``InvalidCursorError`` if it was altered or misused."""
-        if len(cursor) > _MAX_CURSOR_CHARS or cursor.count(".") != 1:
+        # Cursors are base64url, so ASCII; anything else would also make compare_digest raise.
+        if len(cursor) > _MAX_CURSOR_CHARS or not cursor.isascii() or cursor.count(".") != 1:
             raise InvalidCursorError("the cursor is malformed")
         payload, mac = cursor.split(".")
         if not hmac.compare_digest(mac, self._mac(payload, scope)):
