@@ -1,13 +1,12 @@
 """Schemathesis against /openapi.json, served by a real loopback server with in-memory fakes."""
 
-import asyncio
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 import schemathesis
+from aiohttp import web
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Ok
@@ -26,7 +25,7 @@ from driftgate.ingest.domain.api_keys import generate_key
 from driftgate.ingest.entrypoints.http_app import SERVER_OPTIONS
 from driftgate.ingest.settings import IngestSettings
 from driftgate.runtime.health import health_routes
-from driftgate.runtime.http_server import HttpServer, Listener
+from driftgate.runtime.local.threaded_http import ThreadedHttpServer
 from driftgate.runtime.publisher import FakeEventPublisher
 
 CHECKS = (
@@ -47,11 +46,8 @@ def _text_body(ctx: Any, value: Any) -> bytes:
 def live_ingest() -> Iterator[tuple[str, str]]:
     """The ingest app on a loopback port, in its own thread and loop (schemathesis is sync)."""
     issued = generate_key("orders", datetime.now(UTC))
-    loop = asyncio.new_event_loop()
-    started = threading.Event()
-    box: dict[str, Any] = {}
 
-    async def serve() -> None:
+    async def build() -> web.Application:
         keys = InMemoryApiKeyStore()
         await keys.save(issued.record)
         app = bootstrap(
@@ -62,21 +58,10 @@ def live_ingest() -> Iterator[tuple[str, str]]:
             settings=IngestSettings(max_body_bytes=64 * 1024, rate_limit_per_second=1e6),
         )
         app.add_routes(health_routes({}))
-        server = HttpServer(app, [Listener("127.0.0.1", 0)], **SERVER_OPTIONS)
-        box["server"] = server
-        task = asyncio.create_task(server.run())
-        await server.started()
-        box["url"] = server.urls[0]
-        started.set()
-        await task
+        return app
 
-    thread = threading.Thread(target=loop.run_until_complete, args=(serve(),), daemon=True)
-    thread.start()
-    assert started.wait(10)
-    yield box["url"], issued.secret
-    asyncio.run_coroutine_threadsafe(box["server"].stop(1.0), loop).result(5)
-    thread.join(10)
-    loop.close()
+    with ThreadedHttpServer(build, **SERVER_OPTIONS) as server:
+        yield server.url, issued.secret
 
 
 def test_schemathesis_finds_no_5xx_and_no_schema_violation(live_ingest: tuple[str, str]) -> None:

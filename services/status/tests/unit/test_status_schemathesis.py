@@ -1,7 +1,5 @@
 """Schemathesis against the status /openapi.json, served on loopback by the in-memory harness."""
 
-import asyncio
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import product
@@ -10,6 +8,7 @@ from typing import Any
 import pytest
 import requests
 import schemathesis
+from aiohttp import web
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Ok
@@ -23,7 +22,7 @@ from schemathesis.specs.openapi.checks import (
 
 from driftgate.contracts.webhook_signing import sign_headers
 from driftgate.runtime.health import health_routes
-from driftgate.runtime.http_server import HttpServer, Listener
+from driftgate.runtime.local.threaded_http import ThreadedHttpServer
 from driftgate.status.testing import memory_harness
 
 CHECKS = (
@@ -61,39 +60,26 @@ class WebhookSigner(requests.auth.AuthBase):
 @pytest.fixture(scope="module")
 def live_status() -> Iterator[LiveStatus]:
     """The status app on a loopback port, in its own thread and loop (schemathesis is sync)."""
-    loop = asyncio.new_event_loop()
-    started = threading.Event()
     box: dict[str, Any] = {}
 
-    async def serve() -> None:
+    async def build() -> web.Application:
         h = await memory_harness()
+        box["harness"] = h
         app = h.status.app
         app.add_routes(health_routes({}))
-        server = HttpServer(app, [Listener("127.0.0.1", 0)])
-        box["server"] = server
-        task = asyncio.create_task(server.run())
-        await server.started()
-        base = server.urls[0]
+        return app
+
+    with ThreadedHttpServer(build) as server:
+        h = box["harness"]
         # One known job, so lookups and signed callbacks reach their success paths too.
-        submitted = await asyncio.to_thread(
-            requests.post,
-            f"{base}/v1/jobs",
+        submitted = requests.post(
+            f"{server.url}/v1/jobs",
             json={"type": "promote", "params": {"table": "orders"}},
             headers={"X-Api-Key": h.operator_key, "Idempotency-Key": "seed"},
             timeout=10,
         )
         assert submitted.status_code == 202, submitted.text
-        box["live"] = LiveStatus(base, h.operator_key, h.secret, submitted.json()["job_id"])
-        started.set()
-        await task
-
-    thread = threading.Thread(target=loop.run_until_complete, args=(serve(),), daemon=True)
-    thread.start()
-    assert started.wait(10)
-    yield box["live"]
-    asyncio.run_coroutine_threadsafe(box["server"].stop(1.0), loop).result(5)
-    thread.join(10)
-    loop.close()
+        yield LiveStatus(server.url, h.operator_key, h.secret, submitted.json()["job_id"])
 
 
 def test_schemathesis_finds_no_5xx_and_no_schema_violation(live_status: LiveStatus) -> None:
