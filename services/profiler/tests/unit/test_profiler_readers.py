@@ -89,11 +89,11 @@ def test_csv_blocks_cut_only_between_rows() -> None:
     assert profile.fields["text"].samples == ('a\nb, "c"',)
 
 
-def _error(data: bytes, fmt: str) -> UnreadablePayloadError:
+def _error(data: bytes, fmt: str, chunk: int | None = None) -> UnreadablePayloadError:
     errors = []
     for fast in (True, False):
         with pytest.raises(UnreadablePayloadError) as caught:
-            profile_bytes(data, fmt, fast=fast)
+            profile_chunks(split(data, chunk or max(1, len(data))), fmt, fast=fast)
         errors.append(caught.value)
     fast_error, ref_error = errors
     assert (type(fast_error), fast_error.line, fast_error.row) == (
@@ -208,3 +208,31 @@ async def test_profile_stream_can_be_cancelled_while_waiting_for_input() -> None
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
+
+
+def _big_ndjson(lines: int) -> bytes:
+    # Line lengths vary, so cuts at buffer ends land mid-line at different offsets.
+    return b"".join(
+        b'{"n": %d, "pad": "%s", "at": "2024-01-%02dT00:00:00Z"}\n'
+        % (i, b"p" * (i % 97), i % 28 + 1)
+        for i in range(lines)
+    )
+
+
+@pytest.mark.parametrize("chunk", [7_919, 1 << 20, 1_500_007, 3 << 20])
+def test_ndjson_larger_than_the_buffer_profiles_alike_across_chunkings(chunk: int) -> None:
+    data = _big_ndjson(40_000)  # about 4 MB: several buffer cuts
+    assert len(data) > 3 << 20
+    whole = profile_bytes(data, "ndjson")
+    assert whole.record_count == 40_000
+    assert profile_chunks(split(data, chunk), "ndjson") == whole
+    assert profile_chunks(split(data, chunk), "ndjson", fast=False) == whole
+
+
+@pytest.mark.parametrize("chunk", [7_919, 1 << 20, 1_500_007])
+def test_corrupt_line_past_the_buffer_reports_its_line(chunk: int) -> None:
+    lines = _big_ndjson(40_000).splitlines(keepends=True)
+    lines[33_333] = b'{"n": 33333, "pad": \n'
+    caught = _error(b"".join(lines), "ndjson", chunk)
+    assert type(caught) is CorruptJsonError
+    assert caught.line == 33_334

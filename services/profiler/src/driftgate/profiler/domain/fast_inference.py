@@ -111,8 +111,17 @@ def _walk_uniform_objects(
 ) -> None:
     """Walk the columns of uniform objects; plain columns stop at their types."""
     for name, values in columns:
-        kinds = set(map(type, values))
         path = child_path(prefix, name)
+        if not sampling and type(values[0]) is str and len(values) >= _JOIN_MIN:
+            # Joining succeeds only if every value is a string: one C pass both checks the
+            # column's kind and builds the text its types are read from.
+            joined = _joined(values)
+            if joined is not None:
+                st = builder.stats(path, prefix)
+                st.present += len(values)
+                st.types.update(_joined_string_types(joined, values))
+                continue
+        kinds = set(map(type, values))
         if sampling or not kinds <= _PLAIN_KINDS:
             _walk_column(builder, path, prefix, values, sampling, kinds=kinds)
             continue
@@ -228,11 +237,23 @@ def _walk_uniform(
         st.pool.update(map(render_sample, values))
 
 
+def _joined(values: Sequence[Any]) -> str | None:
+    """The values joined by the separator, or None when one of them is not a string."""
+    try:
+        return _SEP.join(values)
+    except TypeError:
+        return None
+
+
 def _string_types(strings: Sequence[str]) -> set[str]:
     """string/date/timestamp among JSON strings, with the reference rules."""
     if len(strings) < _JOIN_MIN:
         return set(map(string_type, strings))
-    joined = _SEP.join(strings)
+    return _joined_string_types(_SEP.join(strings), strings)
+
+
+def _joined_string_types(joined: str, strings: Sequence[str]) -> set[str]:
+    """``_string_types`` given the strings and ``joined``, the strings joined by ``_SEP``."""
     if "-" not in joined:  # every date and timestamp has one
         return {"string"}
     joined = f"{_SEP}{joined}{_SEP}"  # every item between two separators

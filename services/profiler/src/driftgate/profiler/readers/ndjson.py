@@ -22,23 +22,32 @@ class NdjsonParser:
         self._builder = builder
         self._walk = walker(fast)
         self._pending: list[bytes] = []
+        """Chunks not cut into lines yet (after ``_partial``)."""
         self._pending_size = 0
+        self._partial = b""
+        """The start of a line that a previous cut left unfinished."""
         self._next_line = 1
 
     def feed(self, data: bytes) -> None:
         self._pending.append(data)
         self._pending_size += len(data)
-        if self._pending_size >= BUFFER_BYTES:
-            buffered = b"".join(self._pending)
+        # Cut only once a newline arrives: a line longer than the buffer is joined just once.
+        if self._pending_size >= BUFFER_BYTES and b"\n" in data:
+            pending = self._pending
+            # Chunks of a megabyte or more arrive alone: cut them without copying them first.
+            buffered = pending[0] if len(pending) == 1 else b"".join(pending)
+            self._pending, self._pending_size = [], 0
             lines = buffered.split(b"\n")
             rest = lines.pop()  # after the last newline: a partial line, or b""
-            self._pending = [rest] if rest else []
-            self._pending_size = len(rest)
-            self._lines(lines, len(buffered) - len(rest))
+            size = len(buffered) - len(rest) + len(self._partial)
+            if self._partial:
+                lines[0] = self._partial + lines[0]
+            self._partial = rest
+            self._lines(lines, size)
 
     def close(self) -> None:
-        rest = b"".join(self._pending)
-        self._pending, self._pending_size = [], 0
+        rest = self._partial + b"".join(self._pending)
+        self._pending, self._pending_size, self._partial = [], 0, b""
         if rest:
             lines = rest.split(b"\n")
             if not lines[-1]:
