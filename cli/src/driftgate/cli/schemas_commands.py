@@ -47,7 +47,7 @@ async def profiler_deps() -> AsyncIterator[ProfilerDeps]:
             ddb=await stack.enter_async_context(factory.client("dynamodb")),
             sns=await stack.enter_async_context(factory.client("sns")),
             naming=naming,
-            max_payload_bytes=ProfilerSettings().max_payload_bytes,
+            max_record_bytes=ProfilerSettings().max_record_bytes,
         )
         # stdout carries the command's output (maybe JSON); EMF metric lines go to stderr.
         deps.metrics = EmfMetrics(write=lambda line: print(line, file=sys.stderr))

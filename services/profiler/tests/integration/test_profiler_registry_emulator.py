@@ -57,7 +57,7 @@ async def env(aws: AwsClientFactory, provisioned: Naming) -> AsyncIterator[Env]:
         s3 = await stack.enter_async_context(aws.client("s3"))
         ddb = await stack.enter_async_context(aws.client("dynamodb"))
         sns = await stack.enter_async_context(aws.client("sns"))
-        deps = aws_deps(s3=s3, ddb=ddb, sns=sns, naming=provisioned, max_payload_bytes=1024 * 1024)
+        deps = aws_deps(s3=s3, ddb=ddb, sns=sns, naming=provisioned, max_record_bytes=1024 * 1024)
         deps.publisher = FakeEventPublisher()
         deps.metrics = EmfMetrics(write=lines.append)
         yield Env(deps, s3, provisioned.bucket(RAW_BUCKET), lines)

@@ -11,6 +11,7 @@ from driftgate.profiler.errors import (
     EmptyPayloadError,
     InvalidCsvRowError,
     InvalidEncodingError,
+    RecordTooLargeError,
     UnreadablePayloadError,
 )
 from driftgate.profiler.readers import profile_bytes, profile_chunks, profile_stream
@@ -113,6 +114,7 @@ def _error(data: bytes, fmt: str, chunk: int | None = None) -> UnreadablePayload
         (b'[{"a": 1},\n{"a": 2},\n{"a": }]', "json", CorruptJsonError, 3),
         (b'[{"a": 1},\n{"a": 2}\n{"a": 3}]', "json", CorruptJsonError, 3),
         (b'[{"a": 1}, 2]', "json", CorruptJsonError, 1),
+        (b'[{"a": 1},\n{"a": 2},\n]', "json", CorruptJsonError, 3),
         (b'[{"a": 1},\n{"a": 2}', "json", CorruptJsonError, 2),
         (b'{"a": 1}\n{"b": 2}', "json", CorruptJsonError, 2),
         (b'"text"', "json", CorruptJsonError, 1),
@@ -236,3 +238,58 @@ def test_corrupt_line_past_the_buffer_reports_its_line(chunk: int) -> None:
     caught = _error(b"".join(lines), "ndjson", chunk)
     assert type(caught) is CorruptJsonError
     assert caught.line == 33_334
+
+
+def _tricky_array(n: int) -> bytes:
+    # Strings holding "}," and "]", nested objects in arrays, varied whitespace: cuts at "},"
+    # that are not between two elements must never be taken for one.
+    elements = [
+        b'{"i": %d, "s": "x},{\\"y\\": ]", "items": [{"k": %d}, {"k": "},"}],'
+        b' "o": {"p": {"q": null}}}' % (i, i)
+        for i in range(n)
+    ]
+    return b"[" + b",\n ".join(elements) + b"\n]"
+
+
+@pytest.mark.parametrize("chunk", [1, 13, 4096, 1 << 20])
+def test_json_array_cuts_only_between_elements_across_chunkings(chunk: int) -> None:
+    data = _tricky_array(2_000 if chunk > 1 else 50)
+    expected = profile_bytes(data, "json", fast=False)
+    assert expected.record_count == (2_000 if chunk > 1 else 50)
+    assert profile_chunks(split(data, chunk), "json") == expected
+    assert set(expected.fields) >= {"s", "items[].k", "o.p.q"}
+
+
+def test_corrupt_element_deep_in_a_large_array_reports_its_line() -> None:
+    data = _tricky_array(3_000).replace(b'{"i": 2500,', b'{"i": 2500 ', 1)
+    caught = _error(data, "json", 65_536)
+    assert type(caught) is CorruptJsonError
+    assert caught.line == 2_501  # "[" and element 0 share line 1
+
+
+@pytest.mark.parametrize(
+    ("data", "fmt", "line"),
+    [
+        (b'{"a": 1}\n{"a": "' + b"x" * 5_000 + b'"}\n', "ndjson", 2),
+        (b'[{"a": 1},\n{"a": "' + b"x" * 5_000 + b'"}]', "json", 2),
+        (b'{"a": "' + b"x" * 5_000 + b'"}', "json", 1),
+    ],
+)
+@pytest.mark.parametrize("chunk", [100, 1_000_000])
+def test_a_record_longer_than_the_bound_is_rejected(
+    data: bytes, fmt: str, line: int, chunk: int
+) -> None:
+    for fast in (True, False):
+        with pytest.raises(RecordTooLargeError) as caught:
+            profile_chunks(split(data, chunk), fmt, fast=fast, max_record_bytes=4_096)
+        assert caught.value.line == line
+        assert caught.value.reason == "record_too_large"
+
+
+@pytest.mark.parametrize("fmt", ["ndjson", "json"])
+def test_payloads_far_larger_than_the_record_bound_stream_through(fmt: str) -> None:
+    records = [b'{"n": %d, "pad": "%s"}' % (i, b"p" * 50) for i in range(20_000)]
+    data = b"\n".join(records) if fmt == "ndjson" else b"[" + b",".join(records) + b"]"
+    assert len(data) > 250 * 4_096
+    profile = profile_chunks(split(data, 3_000), fmt, max_record_bytes=4_096)
+    assert profile.record_count == 20_000

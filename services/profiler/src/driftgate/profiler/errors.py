@@ -45,6 +45,15 @@ class BrokenCompressionError(UnreadablePayloadError):
     reason = "broken_gzip"
 
 
+class RecordTooLargeError(UnreadablePayloadError):
+    """One record (a JSON object, an NDJSON line, a CSV row) longer than the profiler holds.
+
+    Payloads are streamed whatever their size; only a single record is held whole.
+    """
+
+    reason = "record_too_large"
+
+
 class EmptyPayloadError(UnreadablePayloadError):
     """The payload holds no records to profile."""
 

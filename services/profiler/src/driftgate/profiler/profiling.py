@@ -9,6 +9,7 @@ from driftgate.profiler.domain.profile import PayloadProfile
 from driftgate.profiler.errors import UnreadablePayloadError
 from driftgate.profiler.ports import PayloadReader
 from driftgate.profiler.readers import profile_stream
+from driftgate.profiler.readers.json_document import DEFAULT_MAX_RECORD_BYTES
 
 ProfileFn = Callable[[PayloadReader, PayloadLandedV1], Awaitable[PayloadProfile]]
 
@@ -31,7 +32,15 @@ def payload_format(content_type: str, key: str) -> str:
     raise UnreadablePayloadError(f"cannot tell the format of {content_type!r} payload {key}")
 
 
-async def profile_landed(reader: PayloadReader, landed: PayloadLandedV1) -> PayloadProfile:
-    """Profile the payload with bounded memory, whatever its size."""
+async def profile_landed(
+    reader: PayloadReader,
+    landed: PayloadLandedV1,
+    *,
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+) -> PayloadProfile:
+    """Profile the payload with bounded memory, whatever its size (one record at most
+    ``max_record_bytes``)."""
     fmt = payload_format(landed.content_type, landed.key)
-    return await profile_stream(reader.chunks(landed.bucket, landed.key), fmt)
+    return await profile_stream(
+        reader.chunks(landed.bucket, landed.key), fmt, max_record_bytes=max_record_bytes
+    )

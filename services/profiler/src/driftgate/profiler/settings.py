@@ -11,8 +11,11 @@ class ProfilerSettings(BaseSettings):
 
     health_port: int = Field(default=8082, ge=0, le=65535)
     max_concurrency: int = Field(default=4, ge=1)
-    max_payload_bytes: int = Field(
+    max_record_bytes: int = Field(
         default=64 * 1024 * 1024,
         gt=0,
-        description="Larger payloads are rejected until the streaming profiler lands",
+        description=(
+            "The longest single record (JSON object, NDJSON line, CSV row) the profiler holds "
+            "in memory; payloads stream whatever their size, a longer record is rejected"
+        ),
     )

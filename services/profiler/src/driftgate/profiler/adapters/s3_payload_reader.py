@@ -1,4 +1,4 @@
-"""Streams raw payloads from S3 in chunks, bounded in total size, and a fake."""
+"""Streams raw payloads from S3 in chunks (any size: the readers bound memory), and a fake."""
 
 from __future__ import annotations
 
@@ -15,23 +15,14 @@ if TYPE_CHECKING:
     from types_aiobotocore_s3 import S3Client
 
 
-class PayloadTooLargeError(UnreadablePayloadError):
-    reason = "too_large"
-
-
 class S3PayloadReader:
-    def __init__(self, s3: S3Client, max_bytes: int, chunk_bytes: int = 1024 * 1024) -> None:
+    def __init__(self, s3: S3Client, chunk_bytes: int = 1024 * 1024) -> None:
         self._s3 = s3
-        self._max = max_bytes
         self._chunk = chunk_bytes
 
     async def chunks(self, bucket: str, key: str) -> AsyncIterator[bytes]:
         try:
             resp = await self._s3.get_object(Bucket=bucket, Key=key)
-            if resp["ContentLength"] > self._max:
-                raise PayloadTooLargeError(
-                    f"payload of {resp['ContentLength']} bytes exceeds the {self._max}-byte limit"
-                )
             async with resp["Body"] as stream:
                 while chunk := await stream.read(self._chunk):
                     yield chunk

@@ -29,7 +29,7 @@ def builder(
                 ddb=handles.ddb,
                 sns=handles.sns,
                 naming=handles.naming,
-                max_payload_bytes=settings.max_payload_bytes,
+                max_record_bytes=settings.max_record_bytes,
             )
         )
 

@@ -1,8 +1,12 @@
 """JSON: one object, or an array of objects streamed element by element.
 
-The array is never decoded whole: a small scanner follows strings and brackets to find where
-each top-level element ends, and each element is decoded on its own. A single object is one
-record and is buffered whole.
+The array is never decoded whole. Its buffered elements are decoded in one ``orjson`` call:
+the text up to the last ``},`` is wrapped in brackets and parsed as an array. That parse
+succeeds only if the cut is between two top-level elements (a cut inside a string or a nested
+value leaves a string or an object open), so a success yields exactly the elements before the
+cut. When it fails, a small scanner follows strings and brackets to find where each element
+ends and decodes it alone, which also locates errors by line. A single object is one record and
+is buffered whole. Either way one record may hold at most ``max_record_bytes``.
 """
 
 from __future__ import annotations
@@ -13,20 +17,32 @@ from typing import Any, Final
 import orjson
 
 from driftgate.profiler.domain.field_walk import ProfileBuilder
-from driftgate.profiler.errors import CorruptJsonError
+from driftgate.profiler.errors import CorruptJsonError, RecordTooLargeError
 from driftgate.profiler.readers.records import collector_paused, decode_error, walker
 
 # A complete string, or a quote whose string is not complete yet, or a bracket.
 _TOKEN: Final = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|"|[\[\]{}]', re.DOTALL)
 _WHITESPACE: Final = b" \t\r\n"
 _BATCH_RECORDS: Final = 1024
+DEFAULT_MAX_RECORD_BYTES: Final = 64 * 1024 * 1024
 
 
 class JsonDocumentParser:
-    def __init__(self, builder: ProfileBuilder, *, fast: bool = True) -> None:
+    def __init__(
+        self,
+        builder: ProfileBuilder,
+        *,
+        fast: bool = True,
+        max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+    ) -> None:
         self._builder = builder
         self._walk = walker(fast)
+        self._fast = fast
+        self._max = max_record_bytes
         self._buf = b""
+        self._parts: list[bytes] = []
+        """A single object's text, joined once at the end (no quadratic growth)."""
+        self._size = 0
         self._line = 1
         """Line number of the first byte of ``_buf``."""
         self._mode: str | None = None  # "object" | "array" | "done"
@@ -34,9 +50,16 @@ class JsonDocumentParser:
         self._depth = 0
         self._scan = 0
         self._expect_element = True
+        self._seen_element = False
+        self._batch_parse = fast
+        """False once the batch parse failed on the buffered text, until more arrives."""
 
     def feed(self, data: bytes) -> None:
+        if self._mode == "object":
+            self._hold(data)
+            return
         self._buf += data
+        self._batch_parse = self._fast
         if self._mode is None:
             stripped = self._buf.lstrip(_WHITESPACE)
             if not stripped:
@@ -47,8 +70,13 @@ class JsonDocumentParser:
                 self._advance(1)
             else:
                 self._mode = "object"
+                text, self._buf = self._buf, b""
+                self._hold(text)
+                return
         if self._mode == "array":
             self._elements()
+            if len(self._buf) > self._max:
+                raise self._too_large()
 
     def close(self) -> None:
         if self._mode == "object":
@@ -61,16 +89,31 @@ class JsonDocumentParser:
             return
         self._flush()
 
+    def _hold(self, data: bytes) -> None:
+        self._parts.append(data)
+        self._size += len(data)
+        if self._size > self._max:
+            raise self._too_large()
+
+    def _too_large(self) -> RecordTooLargeError:
+        return RecordTooLargeError(
+            f"the record at line {self._line} is longer than {self._max} bytes, the most the "
+            "profiler holds in memory at once",
+            line=self._line,
+        )
+
     def _advance(self, n: int) -> None:
         self._line += self._buf.count(b"\n", 0, n)
         self._buf = self._buf[n:]
         self._scan = max(0, self._scan - n)
 
     def _whole_object(self) -> None:
+        text = b"".join(self._parts)
+        self._parts = []
         try:
-            doc = orjson.loads(self._buf)
+            doc = orjson.loads(text)
         except orjson.JSONDecodeError as exc:
-            raise decode_error(self._buf, self._line + exc.lineno - 1, exc) from exc
+            raise decode_error(text, self._line + exc.lineno - 1, exc) from exc
         if not isinstance(doc, dict):
             raise CorruptJsonError(
                 f"payload must be a JSON object or an array of objects, not {type(doc).__name__}",
@@ -80,21 +123,47 @@ class JsonDocumentParser:
 
     def _elements(self) -> None:
         while self._mode == "array":
-            if self._depth == 0 and not self._between_elements():
-                return
+            if self._depth == 0:
+                if not self._between_elements():
+                    return
+                if self._batch_parse and self._parse_batch():
+                    continue
             end = self._element_end()
             if end is None:
                 return
+            if end > self._max:
+                raise self._too_large()
             text = self._buf[:end]
             try:
                 record = orjson.loads(text)
             except orjson.JSONDecodeError as exc:
                 raise decode_error(text, self._line + exc.lineno - 1, exc) from exc
-            self._batch.append(record)
-            self._advance(end)
-            self._expect_element = False
-            if len(self._batch) >= _BATCH_RECORDS:
-                self._flush()
+            self._add([record], end)
+
+    def _parse_batch(self) -> bool:
+        """Decode every element before the last ``},`` at once; False leaves it to the scanner."""
+        cut = self._buf.rfind(b"},")
+        if cut < 0 or cut >= self._max:
+            # Past the record bound, the scanner measures each element against it.
+            return False
+        try:
+            records = orjson.loads(b"[" + self._buf[: cut + 1] + b"]")
+        except orjson.JSONDecodeError:
+            records = None
+        if not records or any(type(record) is not dict for record in records):
+            # A cut inside a string or a nested value, or a fault the scanner will locate.
+            self._batch_parse = False
+            return False
+        self._add(records, cut + 1)
+        return True
+
+    def _add(self, records: list[Any], end: int) -> None:
+        self._batch.extend(records)
+        self._advance(end)
+        self._expect_element = False
+        self._seen_element = True
+        if len(self._batch) >= _BATCH_RECORDS:
+            self._flush()
 
     def _between_elements(self) -> bool:
         """Skip whitespace and one comma; False when more input is needed."""
@@ -104,6 +173,8 @@ class JsonDocumentParser:
             return False
         head = stripped[:1]
         if head == b"]":
+            if self._expect_element and self._seen_element:
+                raise self._unexpected("a comma before ']' (trailing commas are not JSON)")
             self._advance(1)
             if self._buf.strip(_WHITESPACE):
                 raise self._unexpected("data after the JSON array")

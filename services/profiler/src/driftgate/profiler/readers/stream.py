@@ -13,7 +13,7 @@ from driftgate.profiler.domain.profile import PayloadProfile
 from driftgate.profiler.errors import EmptyPayloadError, UnreadablePayloadError
 from driftgate.profiler.readers.csv_rows import CsvParser
 from driftgate.profiler.readers.decoding import ByteSink, Decoder
-from driftgate.profiler.readers.json_document import JsonDocumentParser
+from driftgate.profiler.readers.json_document import DEFAULT_MAX_RECORD_BYTES, JsonDocumentParser
 from driftgate.profiler.readers.ndjson import NdjsonParser
 
 FORMATS: Final = ("json", "ndjson", "csv")
@@ -22,11 +22,11 @@ FORMATS: Final = ("json", "ndjson", "csv")
 PREFETCH_CHUNKS: Final = 4
 
 
-def _parser(fmt: str, builder: ProfileBuilder, fast: bool) -> ByteSink:
+def _parser(fmt: str, builder: ProfileBuilder, fast: bool, max_record_bytes: int) -> ByteSink:
     if fmt == "json":
-        return JsonDocumentParser(builder, fast=fast)
+        return JsonDocumentParser(builder, fast=fast, max_record_bytes=max_record_bytes)
     if fmt == "ndjson":
-        return NdjsonParser(builder, fast=fast)
+        return NdjsonParser(builder, fast=fast, max_record_bytes=max_record_bytes)
     if fmt == "csv":
         return CsvParser(builder, fast=fast)
     raise UnreadablePayloadError(f"unknown payload format {fmt!r}; expected one of {FORMATS}")
@@ -35,9 +35,11 @@ def _parser(fmt: str, builder: ProfileBuilder, fast: bool) -> ByteSink:
 class PayloadProfiler:
     """Synchronous push parser: ``feed`` chunks of raw (maybe gzipped) bytes, then ``finish``."""
 
-    def __init__(self, fmt: str, *, fast: bool = True) -> None:
+    def __init__(
+        self, fmt: str, *, fast: bool = True, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+    ) -> None:
         self._builder = ProfileBuilder()
-        self._decoder = Decoder(_parser(fmt, self._builder, fast))
+        self._decoder = Decoder(_parser(fmt, self._builder, fast, max_record_bytes))
 
     def feed(self, chunk: bytes) -> None:
         self._decoder.feed(chunk)
@@ -49,9 +51,15 @@ class PayloadProfiler:
         return self._builder.build()
 
 
-def profile_chunks(chunks: Iterable[bytes], fmt: str, *, fast: bool = True) -> PayloadProfile:
+def profile_chunks(
+    chunks: Iterable[bytes],
+    fmt: str,
+    *,
+    fast: bool = True,
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+) -> PayloadProfile:
     """Profile a payload given as an iterable of byte chunks (blocking)."""
-    profiler = PayloadProfiler(fmt, fast=fast)
+    profiler = PayloadProfiler(fmt, fast=fast, max_record_bytes=max_record_bytes)
     for chunk in chunks:
         profiler.feed(chunk)
     return profiler.finish()
@@ -77,6 +85,7 @@ async def profile_stream(
     *,
     fast: bool = True,
     prefetch: int = PREFETCH_CHUNKS,
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
 ) -> PayloadProfile:
     """Profile an async byte stream; parsing and inference run in a worker thread.
 
@@ -84,7 +93,7 @@ async def profile_stream(
     bounded however large the payload. Errors from either side propagate; cancelling the
     caller stops the worker at its next chunk.
     """
-    profiler = PayloadProfiler(fmt, fast=fast)
+    profiler = PayloadProfiler(fmt, fast=fast, max_record_bytes=max_record_bytes)
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[object] = asyncio.Queue(maxsize=prefetch)
     stopped = threading.Event()
