@@ -23,7 +23,9 @@ from driftgate.profiler.readers.records import collector_paused, decode_error, w
 # A complete string, or a quote whose string is not complete yet, or a bracket.
 _TOKEN: Final = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|"|[\[\]{}]', re.DOTALL)
 _WHITESPACE: Final = b" \t\r\n"
+_SEPARATOR: Final = re.compile(rb"[ \t\r\n]*,[ \t\r\n]*(?=\{)")
 _BATCH_RECORDS: Final = 1024
+_CUT_TRIES: Final = 32
 DEFAULT_MAX_RECORD_BYTES: Final = 64 * 1024 * 1024
 
 
@@ -53,6 +55,8 @@ class JsonDocumentParser:
         self._seen_element = False
         self._batch_parse = fast
         """False once the batch parse failed on the buffered text, until more arrives."""
+        self._separator: bytes | None = None
+        """``}`` + the text between two elements + ``{``, when that text spans lines."""
 
     def feed(self, data: bytes) -> None:
         if self._mode == "object":
@@ -139,23 +143,62 @@ class JsonDocumentParser:
             except orjson.JSONDecodeError as exc:
                 raise decode_error(text, self._line + exc.lineno - 1, exc) from exc
             self._add([record], end)
+            if self._separator is None:
+                self._learn_separator()
 
     def _parse_batch(self) -> bool:
-        """Decode every element before the last ``},`` at once; False leaves it to the scanner."""
-        cut = self._buf.rfind(b"},")
-        if cut < 0 or cut >= self._max:
-            # Past the record bound, the scanner measures each element against it.
-            return False
-        try:
-            records = orjson.loads(b"[" + self._buf[: cut + 1] + b"]")
-        except orjson.JSONDecodeError:
-            records = None
-        if not records or any(type(record) is not dict for record in records):
-            # A cut inside a string or a nested value, or a fault the scanner will locate.
-            self._batch_parse = False
-            return False
-        self._add(records, cut + 1)
-        return True
+        """Decode every element before the last boundary at once; False leaves it to the scanner.
+
+        The boundary is the separator seen between the first elements when it spans lines (a
+        JSON string cannot hold a raw newline, and nested values are indented deeper or stay
+        on one line), else a plausible ``},`` (nested arrays of objects contain some too).
+        """
+        learned = -1 if self._separator is None else self._buf.rfind(self._separator)
+        for cut in (learned, self._plausible_cut()):
+            if cut < 0 or cut >= self._max:
+                # Past the record bound, the scanner measures each element against it.
+                continue
+            try:
+                records = orjson.loads(b"[" + self._buf[: cut + 1] + b"]")
+            except orjson.JSONDecodeError:
+                continue  # a cut inside a string or a nested value, or a fault to locate
+            if records and all(type(record) is dict for record in records):
+                self._add(records, cut + 1)
+                return True
+        self._batch_parse = False
+        return False
+
+    def _plausible_cut(self) -> int:
+        """The last ``},{`` whose following text never closes more brackets than it opens.
+
+        A ``},{`` inside a nested array of objects is followed by that array's ``]``; skipping
+        those finds the boundary of a compact array in a few short scans of its tail.
+        """
+        end = len(self._buf)
+        for _ in range(_CUT_TRIES):
+            cut = self._buf.rfind(b"},", 0, end)
+            if cut < 0:
+                return -1
+            end = cut
+            if self._buf[cut + 2 : cut + 64].lstrip(_WHITESPACE)[:1] != b"{":
+                continue  # a member follows, not an element: ``"a": {...}, "b"``
+            depth = 0
+            for match in _TOKEN.finditer(self._buf, cut + 2):
+                token = match.group()
+                if token == b'"':  # an unfinished string: the buffer ends inside it
+                    break
+                depth += 1 if token in (b"{", b"[") else -1 if token in (b"}", b"]") else 0
+                if depth < 0:
+                    break
+            if depth >= 0:
+                return cut
+        return -1
+
+    def _learn_separator(self) -> None:
+        """Remember the text between the element just read and the next, if it spans lines."""
+        found = _SEPARATOR.match(self._buf)
+        if found is not None and b"\n" in found.group():
+            self._separator = b"}" + found.group() + b"{"
 
     def _add(self, records: list[Any], end: int) -> None:
         self._batch.extend(records)
