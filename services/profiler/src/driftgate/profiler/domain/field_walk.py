@@ -16,6 +16,7 @@ even when they come from different payloads, and the choice does not depend on r
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -33,12 +34,35 @@ SAMPLE_SIZE: Final = 16
 ROOT: Final = ""
 
 
+_PATH_SYNTAX: Final = re.compile(r"[.\[\]\\]")
+_SEGMENT: Final = re.compile(r"(?:[^.\\]|\\.)*")
+
+
 def element_path(path: str) -> str:
     return f"{path}[]"
 
 
+def path_segment(key: str) -> str:
+    """A JSON key as one path segment: ``.``, ``[``, ``]`` and ``\\`` are backslash-escaped,
+    so the key ``"a.b"`` and the nested ``{"a": {"b": ...}}`` stay two paths."""
+    return _PATH_SYNTAX.sub(r"\\\g<0>", key) if _PATH_SYNTAX.search(key) else key
+
+
 def child_path(parent: str, key: str) -> str:
-    return f"{parent}.{key}" if parent else key
+    segment = path_segment(key)
+    return f"{parent}.{segment}" if parent else segment
+
+
+def split_path(path: str) -> tuple[str, str]:
+    """``(parent, leaf)`` at the last unescaped dot: ``a.b\\.c`` → ``("a", "b\\.c")``."""
+    segments, pos = [], 0
+    while True:
+        match = _SEGMENT.match(path, pos)
+        assert match is not None  # the pattern matches the empty string
+        segments.append(match.group())
+        pos = match.end() + 1
+        if pos > len(path):
+            return ".".join(segments[:-1]), segments[-1]
 
 
 @dataclass

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from driftgate.profiler.domain.field_walk import split_path
 from driftgate.profiler.domain.profile import FieldProfile
 
 RENAME_THRESHOLD: Final = 0.7
@@ -40,11 +41,6 @@ class RenameCandidate:
     name_similarity: float
     value_overlap: float | None
     """Share of the smaller sample found in the other; None without samples on both sides."""
-
-
-def _split_path(path: str) -> tuple[str, str]:
-    parent, _, leaf = path.rpartition(".")
-    return parent, leaf
 
 
 def name_tokens(name: str) -> list[str]:
@@ -125,8 +121,8 @@ def leaf_similarity(old: str, new: str) -> float:
 
 
 def name_similarity(old_path: str, new_path: str) -> float:
-    old_parent, old_leaf = _split_path(old_path)
-    new_parent, new_leaf = _split_path(new_path)
+    old_parent, old_leaf = split_path(old_path)
+    new_parent, new_leaf = split_path(new_path)
     score = leaf_similarity(old_leaf, new_leaf)
     if name_tokens(old_parent) != name_tokens(new_parent):
         score *= _MOVED_PARENT
