@@ -17,6 +17,7 @@ from driftgate.profiler.domain.field_walk import ProfileBuilder, profile_records
 from driftgate.profiler.domain.type_detection import csv_cell_type
 from driftgate.profiler.errors import UnreadablePayloadError
 from driftgate.profiler.readers import profile_bytes
+from driftgate.profiler.readers.csv_rows import CsvParser
 
 # Keys avoid the path syntax itself ("." and "[]"), which would make two paths collide.
 KEYS = st.sampled_from(["id", "a", "b", "name", "when", "tags", "x_y", "Nested", "é"])
@@ -253,3 +254,56 @@ def test_arrow_timestamps_the_fast_path_accepts_are_timestamps_to_the_reference_
 ) -> None:
     if all_timestamps_by_cast(pa.array(texts)):
         assert {csv_cell_type(text) for text in texts} == {"timestamp"}
+
+
+def _blocks_outcome(data: bytes, fast: bool, block_bytes: int, chunk: int) -> Any:
+    """Profile through small blocks fed in small chunks, or the error's type and location."""
+    builder = ProfileBuilder(sample_window=150)
+    parser = CsvParser(builder, fast=fast, block_bytes=block_bytes)
+    try:
+        for start in range(0, len(data), chunk):
+            parser.feed(data[start : start + chunk])
+        parser.close()
+    except UnreadablePayloadError as exc:
+        return type(exc), exc.line, exc.row
+    return builder.build()
+
+
+# Rows long enough that each column's later cells are typed knowing its earlier classes;
+# blank lines, rows of empty cells, short rows and line ends of every kind test the line
+# count the fast path derives from Arrow's rows instead of counting bytes.
+ODD_LINES = st.sampled_from(["", ",", "x", "\r", "1,2,3,4,5"])
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(COLUMN_KINDS, min_size=2, max_size=3).flatmap(
+        lambda kinds: st.lists(
+            st.tuples(
+                *[st.one_of(kind, kind, kind, kind, kind, kind, STRAGGLERS) for kind in kinds]
+            ),
+            min_size=300,
+            max_size=900,
+        )
+    ),
+    st.sampled_from(["\n", "\r\n"]),
+    st.lists(st.tuples(st.integers(0, 900), ODD_LINES), max_size=2),
+    st.integers(512, 9_000),
+    st.integers(97, 5_000),
+)
+def test_csv_blocks_agree_fast_and_reference_with_known_column_classes(
+    rows: list[tuple[str, ...]],
+    ending: str,
+    odd: list[tuple[int, str]],
+    block_bytes: int,
+    chunk: int,
+) -> None:
+    lines = [",".join(row) for row in rows]
+    for at, line in odd:
+        lines.insert(min(at, len(lines)), line)
+    header = ",".join(f"col{i}" for i in range(len(rows[0])))
+    data = ending.join([header, *lines, ""]).encode()
+    fast = _blocks_outcome(data, True, block_bytes, chunk)
+    assert fast == _blocks_outcome(data, False, block_bytes, chunk)
+    if not odd:
+        assert fast == _blocks_outcome(data, False, 1 << 30, len(data))

@@ -42,54 +42,163 @@ _BOOLEANS: Final = pa.array(BOOLEAN_PATTERN.split("|"))
 _CANDIDATE_CHARS: Final = "0123456789+-.tTfF"
 """The characters a cell of any class but string can start with."""
 _CANDIDATE_BYTE: Final = pa.array([chr(b) in _CANDIDATE_CHARS for b in range(256)])
+_NUMERIC_START_BYTE: Final = pa.array([chr(b) in "0123456789+-." for b in range(256)])
+_SIGN_BYTE: Final = pa.array([chr(b) in "+-" for b in range(256)])
+_BOOLEAN_START_BYTE: Final = pa.array([chr(b) in "tTfF" for b in range(256)])
+_CLASSES: Final = frozenset({"integer", "number", "boolean", "date", "timestamp", "string"})
+_NULL: Final = frozenset({"null"})
+_HEAD_ROWS: Final = 256
+"""Rows typed first in a column of unknown classes, to pick the tests for the rest."""
 
 
 def walk_csv_table(builder: ProfileBuilder, header: Sequence[str], table: Any) -> None:
-    """Add a block of CSV rows read by Arrow as all-text columns (one per header name)."""
+    """Add a block of CSV rows read by Arrow as text columns (empty cells null), one per name."""
     rows = table.num_rows
-    window_left = builder.sample_window - builder.record_count
-    if 0 < window_left < rows:
-        walk_csv_table(builder, header, table.slice(0, window_left))
-        walk_csv_table(builder, header, table.slice(window_left))
+    if rows == 0:
         return
-    sampling = builder.sampling
+    window_left = min(rows, builder.sample_window - builder.record_count)
     builder.record_count += rows
     builder.count_objects(ROOT, rows)
     for name, column in zip(header, table.columns, strict=True):
         st = builder.stats(name, ROOT)
         st.present += rows
+        if window_left > 0:
+            st.pool.update(column.slice(0, window_left).drop_null().unique().to_pylist())
         for chunk in column.chunks:
-            _type_csv_chunk(st, chunk, sampling)
+            rest = chunk
+            if st.types <= _NULL and len(chunk) > _HEAD_ROWS:
+                # Learn the column's classes on a few rows: the rest then only looks for others.
+                _type_csv_chunk(st, chunk.slice(0, _HEAD_ROWS))
+                rest = chunk.slice(_HEAD_ROWS)
+            _type_csv_chunk(st, rest)
 
 
-def _type_csv_chunk(st: PathStats, cells: Any, sampling: bool) -> None:
-    """Type one Arrow string array of CSV cells: cheap byte tests first, RE2 only if needed."""
+def _type_csv_chunk(st: PathStats, cells: Any) -> None:
+    """Type one Arrow string array of CSV cells (null for an empty cell)."""
     total = len(cells)
-    if total == 0:
-        return
-    empty = pc.equal(pc.binary_length(cells), 0)
-    n_null = empty.true_count
-    if n_null:
-        st.nulls += n_null
+    nulls = cells.null_count
+    if nulls:
+        st.nulls += nulls
         st.types.add("null")
-        if n_null == total:
+        if nulls == total:
             return
-    filled = pc.filter(cells, pc.invert(empty)) if n_null else cells
-    if sampling:
-        st.pool.update(pc.unique(filled).to_pylist())
-    if filled[0].as_py()[0] in _CANDIDATE_CHARS:
-        # Likely a typed column: its RE2 pass (usually one) settles strings too.
-        st.types.update(_candidate_types(filled))
+        cells = cells.drop_null()
+    if st.types >= _CLASSES:
         return
+    known = st.types - _NULL
+    if not known:
+        st.types.update(_all_types(cells))
+    elif "string" in known:
+        st.types.update(_new_types_among_strings(cells, known))
+    else:
+        st.types.update(_new_types_among_typed(cells, known))
+
+
+def _all_types(cells: Any) -> set[str]:
+    """Every class among non-empty cells: cheap byte tests first, RE2 only if needed."""
+    if cells[0].as_py()[0] in _CANDIDATE_CHARS:
+        # Likely a typed column: its RE2 pass (usually one) settles strings too.
+        return _candidate_types(cells)
     # Every typed class starts with a digit, sign, dot or boolean letter: the rest are strings.
     candidate = pc.take(_CANDIDATE_BYTE, _first_bytes(cells))
-    if n_null:
-        candidate = pc.and_not(candidate, empty)
     n_candidates = candidate.true_count
-    if n_candidates < total - n_null:
-        st.types.add("string")
+    found = {"string"} if n_candidates < len(cells) else set()
     if n_candidates:
-        st.types.update(_candidate_types(pc.filter(cells, candidate)))
+        found.update(_candidate_types(pc.filter(cells, candidate)))
+    return found
+
+
+def _new_types_among_strings(cells: Any, known: set[str]) -> set[str]:
+    """The classes of non-empty cells, at least those not in ``known`` (which has string).
+
+    Cells that cannot be of a class still missing are left alone: most columns of text need
+    no more than the first-byte test.
+    """
+    candidate = pc.take(_CANDIDATE_BYTE, _first_bytes(cells))
+    n_candidates = candidate.true_count
+    if n_candidates == 0:
+        return set()
+    if n_candidates < len(cells):
+        cells = pc.filter(cells, candidate)
+    found: set[str] = set()
+    missing = set(_CLASSES - known)
+    if "integer" in missing and pc.ascii_is_decimal(cells).true_count:
+        found.add("integer")
+        missing.discard("integer")
+    if not missing:
+        return found
+    first = _first_bytes(cells)
+    lengths = pc.binary_length(cells)
+    masks = []
+    if missing & {"integer", "number"}:
+        numeric = pc.take(_NUMERIC_START_BYTE, first)
+        if "number" in missing:
+            # A number holds one dot at most; versions and addresses hold more.
+            masks.append(pc.and_(numeric, pc.less_equal(pc.count_substring(cells, "."), 1)))
+        else:
+            masks.append(pc.and_(numeric, pc.take(_SIGN_BYTE, first)))
+    if "boolean" in missing:
+        short = pc.and_(pc.greater_equal(lengths, 4), pc.less_equal(lengths, 5))
+        masks.append(pc.and_(pc.take(_BOOLEAN_START_BYTE, first), short))
+    if missing & {"date", "timestamp"}:
+        long = pc.greater_equal(lengths, _DATE_LENGTH)
+        if long.true_count:
+            dashed = pc.equal(_bytes_at(cells, 4, clip=True), ord("-"))
+            masks.append(pc.and_(long, dashed))
+    if not masks:
+        return found
+    maybe = masks[0]
+    for mask in masks[1:]:
+        maybe = pc.or_(maybe, mask)
+    n_maybe = maybe.true_count
+    if n_maybe:
+        found.update(_candidate_types(pc.filter(cells, maybe) if n_maybe < len(cells) else cells))
+    return found
+
+
+def _new_types_among_typed(cells: Any, known: set[str]) -> set[str]:
+    """The classes of non-empty cells, at least those not in ``known`` (typed classes only).
+
+    A column keeps its class block after block: one cast or byte test usually confirms it.
+    """
+    decimal = pc.ascii_is_decimal(cells)
+    n_decimal = decimal.true_count
+    if n_decimal == len(cells):
+        return {"integer"}
+    if n_decimal == 0:
+        if "timestamp" in known and all_timestamps_by_cast(cells):
+            return {"timestamp"}
+        if "date" in known and _all_dates_by_cast(cells):
+            return {"date"}
+        if "boolean" in known and pc.is_in(cells, value_set=_BOOLEANS).true_count == len(cells):
+            return {"boolean"}
+    if known & {"integer", "number"}:
+        settled = _known_numbers_by_cast(cells, n_decimal, known)
+        if settled is not None:
+            return settled
+    return _all_types(cells)
+
+
+def _known_numbers_by_cast(cells: Any, n_decimal: int, known: set[str]) -> set[str] | None:
+    """When every cell is a finite float to Arrow: integer and/or number, without RE2.
+
+    Arrow's finite floats are integers or numbers to us (a property test holds it to that);
+    all-digit cells are integers, and so are signed cells without a dot or an exponent. With
+    both classes known, nothing new is left to find; otherwise None leaves it to the rest.
+    """
+    try:
+        floats = pc.cast(cells, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if pc.is_finite(floats).true_count != len(cells):  # nan, inf: not numbers to us
+        return None
+    found = {"integer"} if n_decimal else set()
+    if "integer" in known:
+        return found if "number" in known else None
+    # Only signed cells may be integers among the other finite floats.
+    if pc.take(_SIGN_BYTE, _first_bytes(cells)).true_count:
+        return None
+    return found | ({"number"} if n_decimal < len(cells) else set())
 
 
 def _first_bytes(cells: Any) -> Any:

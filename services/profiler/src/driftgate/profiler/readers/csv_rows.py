@@ -4,6 +4,10 @@ Input is cut into blocks at row boundaries: a newline ends a row exactly when th
 before it (from the block's start) are balanced, which doubled quotes keep true. The fast
 path lets Arrow split a block into all-text columns; the reference path, and any block Arrow
 refuses, goes through Python's ``csv`` module, which also locates errors by line and row.
+
+Blocks are handed to Arrow without copying the input twice: the chunks are concatenated once
+into Arrow's memory pool, the cut is a zero-copy slice, and in a block without quotes or
+carriage returns the line count comes from Arrow's row count instead of a byte scan.
 """
 
 from __future__ import annotations
@@ -13,13 +17,14 @@ import io
 from typing import Any, Final
 
 import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
 import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 
 from driftgate.profiler.domain.fast_csv import walk_csv_table
 from driftgate.profiler.domain.field_walk import ProfileBuilder, walk_csv_row
 from driftgate.profiler.errors import InvalidCsvRowError, InvalidEncodingError
 
-BLOCK_BYTES: Final = 4 << 20
+BLOCK_BYTES: Final = 8 << 20
 
 
 def _row_end(data: bytes, start: int = 0) -> int:
@@ -40,10 +45,52 @@ def _decode(block: bytes, first_line: int) -> str:
         raise InvalidEncodingError(f"invalid UTF-8 at line {line}", line=line) from exc
 
 
+class _Block:
+    """Complete rows: the ``parts`` joined, ending ``end`` bytes into the last part."""
+
+    def __init__(self, parts: list[bytes], end: int, *, plain: bool) -> None:
+        self.parts = parts
+        self.end = end
+        self.plain = plain
+        """Known to hold no quote: one row per line, blank or not."""
+
+    def arrow(self) -> Any:
+        """The block as one Arrow buffer: a view of a single part, else one copy into the pool."""
+        if len(self.parts) == 1:
+            return pa.py_buffer(self.parts[0]).slice(0, self.end)
+        size = sum(map(len, self.parts[:-1])) + self.end
+        joined = pa.allocate_buffer(size)
+        view = memoryview(joined).cast("B")
+        at = 0
+        for part in self.parts[:-1]:
+            view[at : at + len(part)] = part
+            at += len(part)
+        view[at:] = memoryview(self.parts[-1])[: self.end]
+        return joined
+
+    def data(self) -> bytes:
+        return b"".join([*self.parts[:-1], self.parts[-1][: self.end]])
+
+    def newlines(self) -> int:
+        head = sum(part.count(b"\n") for part in self.parts[:-1])
+        return head + self.parts[-1].count(b"\n", 0, self.end)
+
+    def holds_cr(self) -> bool:
+        return any(b"\r" in part for part in self.parts[:-1]) or (
+            self.parts[-1].find(b"\r", 0, self.end) >= 0
+        )
+
+    def ends_with_newline(self) -> bool:
+        return self.end > 0 and self.parts[-1][self.end - 1] == ord("\n")
+
+
 class CsvParser:
-    def __init__(self, builder: ProfileBuilder, *, fast: bool = True) -> None:
+    def __init__(
+        self, builder: ProfileBuilder, *, fast: bool = True, block_bytes: int = BLOCK_BYTES
+    ) -> None:
         self._builder = builder
         self._fast = fast
+        self._block_bytes = block_bytes
         self._parts: list[bytes] = []
         """Input not profiled yet, joined only when a block is due (no quadratic growth)."""
         self._size = 0
@@ -57,11 +104,13 @@ class CsvParser:
             self._parts = [b"".join(self._parts)]
         return self._parts[0]
 
-    def _keep(self, rest: bytes) -> None:
-        self._parts = [rest] if rest else []
-        self._size = len(rest)
+    def _keep(self, rest: list[bytes]) -> None:
+        self._parts = [part for part in rest if part]
+        self._size = sum(map(len, self._parts))
 
     def feed(self, data: bytes) -> None:
+        if not data:
+            return
         self._parts.append(data)
         self._size += len(data)
         if self._header is None:
@@ -70,24 +119,39 @@ class CsvParser:
                 return
             buf = self._buf
             self._read_header(buf[:cut])
-            self._keep(buf[cut:])
-        if self._size >= BLOCK_BYTES:
+            self._keep([buf[cut:]])
+        if self._size >= self._block_bytes:
+            block = self._cut()
+            if block is not None:
+                self._block(block)
+
+    def _cut(self) -> _Block | None:
+        """Take the complete rows buffered so far, keeping the partial last row."""
+        parts = self._parts
+        if any(b'"' in part for part in parts):
             buf = self._buf
             cut = _row_end(buf)
-            if cut:
-                self._keep(buf[cut:])
-                self._block(buf[:cut])
+            if not cut:
+                return None
+            self._keep([buf[cut:]])
+            return _Block([buf], cut, plain=False)
+        for i in range(len(parts) - 1, -1, -1):
+            end = parts[i].rfind(b"\n") + 1
+            if end:
+                self._keep([parts[i][end:], *parts[i + 1 :]])
+                return _Block(parts[: i + 1], end, plain=True)
+        return None
 
     def close(self) -> None:
         buf = self._buf
-        self._keep(b"")
+        self._keep([])
         if self._header is None:
             if not buf or buf.isspace():
                 return
             self._read_header(buf)
             return
         if buf and not buf.isspace():
-            self._block(buf)
+            self._block(_Block([buf], len(buf), plain=b'"' not in buf))
 
     def _first_row_end(self) -> int | None:
         start = 0
@@ -110,32 +174,53 @@ class CsvParser:
         self._header = names
         self._next_line = 1 + raw.count(b"\n")
 
-    def _block(self, block: bytes) -> None:
+    def _block(self, block: _Block) -> None:
         first_line = self._next_line
-        self._next_line += block.count(b"\n")
-        table = self._arrow_table(block) if self._fast else None
-        if table is None:
-            self._reference_block(block, first_line)
-        else:
-            assert self._header is not None
-            walk_csv_table(self._builder, self._header, table)
-            self._next_row += table.num_rows
+        read = self._arrow_table(block) if self._fast else None
+        if read is None:
+            self._next_line += block.newlines()
+            self._reference_block(block.data(), first_line)
+            return
+        table, lines = read
+        self._next_line += lines
+        assert self._header is not None
+        walk_csv_table(self._builder, self._header, table)
+        self._next_row += table.num_rows
 
-    def _arrow_table(self, block: bytes) -> Any:
-        """The block as text columns, or None if Arrow refuses it (the ``csv`` module decides)."""
+    def _arrow_table(self, block: _Block) -> tuple[Any, int] | None:
+        """The block as text columns (empty cells null) and its newline count, or None if
+        Arrow refuses it (the ``csv`` module decides)."""
+        data = block.arrow()
+        if block.plain:
+            # Every line is a row here, a blank one as a row of nulls: unless such rows exist,
+            # the newline count follows from the row count and the bytes the cells hold.
+            table = self._read(data, keep_blank_lines=True)
+            if table is None:
+                return None
+            if not _may_hold_blank_lines(table):
+                lines = _newlines_without_quotes(table, data.size, block)
+                if lines is not None:
+                    return table, lines
+        table = self._read(data, keep_blank_lines=False)
+        return None if table is None else (table, block.newlines())
+
+    def _read(self, data: Any, *, keep_blank_lines: bool) -> Any:
         assert self._header is not None
         names = [f"c{i}" for i in range(len(self._header))]
         try:
             return pacsv.read_csv(
-                pa.py_buffer(block),
+                data,
                 read_options=pacsv.ReadOptions(
-                    column_names=names, use_threads=False, block_size=len(block) + 1
+                    column_names=names, use_threads=False, block_size=data.size + 1
                 ),
-                parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                parse_options=pacsv.ParseOptions(
+                    newlines_in_values=True, ignore_empty_lines=not keep_blank_lines
+                ),
                 convert_options=pacsv.ConvertOptions(
                     column_types=dict.fromkeys(names, pa.string()),
-                    strings_can_be_null=False,
-                    quoted_strings_can_be_null=False,
+                    null_values=[""],
+                    strings_can_be_null=True,
+                    quoted_strings_can_be_null=True,
                 ),
             )
         except (pa.ArrowInvalid, pa.ArrowTypeError):
@@ -168,3 +253,31 @@ class CsvParser:
                 )
             walk_csv_row(self._builder, dict(zip(header, cells, strict=True)))
             self._next_row += 1
+
+
+def _may_hold_blank_lines(table: Any) -> bool:
+    """True if some row is null in every column, as a blank line read as a row would be."""
+    if any(column.null_count == 0 for column in table.columns):
+        return False
+    all_null = pc.is_null(table.column(0))
+    for column in table.columns[1:]:
+        all_null = pc.and_(all_null, pc.is_null(column))
+    return bool(pc.any(all_null).as_py())
+
+
+def _newlines_without_quotes(table: Any, size: int, block: _Block) -> int | None:
+    """The newlines in a block without quotes nor blank lines, from what Arrow read of it.
+
+    Such a block is cells, commas and line ends (LF, CRLF or a lone CR, each ending a row),
+    so the cells' bytes tell how many bytes the line ends take. When they are all CRLF, or
+    all one byte and none a CR, there is one newline per row; otherwise None (count them).
+    """
+    rows: int = table.num_rows
+    cells = sum(pc.sum(pc.binary_length(column)).as_py() or 0 for column in table.columns)
+    ends = size - cells - (table.num_columns - 1) * rows
+    lines = rows if block.ends_with_newline() else rows - 1
+    if ends == 2 * lines:
+        return lines
+    if ends == lines and not block.holds_cr():
+        return lines
+    return None
