@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from aiohttp import ClientSession, web
 from aiohttp.test_utils import TestServer
+from opentelemetry import trace
+from opentelemetry.sdk.trace import ReadableSpan, SpanProcessor, TracerProvider
+from opentelemetry.trace import SpanKind, StatusCode
 
+from driftgate.runtime.correlation import correlation_id
 from driftgate.runtime.http_observe import CORRELATION_HEADER, observe_middleware
 from driftgate.runtime.http_problems import error_response
 
@@ -25,8 +29,38 @@ def _render(exc: _TeapotError, cid: str, path: str) -> web.StreamResponse:
     return error_response(exc, base=BASE, correlation_id=cid, instance=path)
 
 
+class _Recorder(SpanProcessor):
+    """Keeps the spans that end while a test records (added once to the global provider)."""
+
+    def __init__(self) -> None:
+        self.spans: list[ReadableSpan] = []
+        self.recording = False
+        self.added = False
+
+    def on_end(self, span: ReadableSpan) -> None:
+        if self.recording:
+            self.spans.append(span)
+
+
+_RECORDER = _Recorder()
+
+
+@pytest.fixture
+def spans() -> Iterator[list[ReadableSpan]]:
+    provider = trace.get_tracer_provider()
+    assert isinstance(provider, TracerProvider)
+    if not _RECORDER.added:
+        provider.add_span_processor(_RECORDER)
+        _RECORDER.added = True
+    _RECORDER.spans, _RECORDER.recording = [], True
+    yield _RECORDER.spans
+    _RECORDER.recording = False
+
+
 async def _ok(_request: web.Request) -> web.Response:
-    return web.Response(text="ok")
+    # What the handler sees while the middleware runs: the bound id and the SERVER span.
+    span = trace.get_current_span().get_span_context()
+    return web.Response(text="ok", headers={"X-Seen": f"{correlation_id()} {span.span_id:016x}"})
 
 
 async def _teapot(_request: web.Request) -> web.Response:
@@ -107,3 +141,26 @@ async def test_traceparent_header_can_be_left_off() -> None:
             assert CORRELATION_HEADER in resp.headers
     finally:
         await server.close()
+
+
+async def test_one_server_span_per_request_with_status_and_bound_context(
+    base_url: str, spans: list[ReadableSpan]
+) -> None:
+    async with ClientSession() as s:
+        async with s.get(base_url + "ok", headers={CORRELATION_HEADER: "cid-7"}) as resp:
+            seen_cid, seen_span = resp.headers["X-Seen"].split()
+        for path in ("teapot", "boom", "nowhere/deep/path"):
+            async with s.get(base_url + path) as resp:
+                await resp.read()
+    by_name = {span.name: span for span in spans}
+    assert set(by_name) == {"GET /ok", "GET /teapot", "GET /boom", "GET unrouted"}
+    ok = by_name["GET /ok"]
+    assert ok.kind is SpanKind.SERVER
+    assert ok.attributes is not None
+    assert ok.attributes["http.response.status_code"] == 200
+    assert ok.attributes["url.path"] == "/ok"
+    assert seen_cid == "cid-7"
+    assert seen_span == f"{ok.context.span_id:016x}"
+    assert by_name["GET /teapot"].status.status_code is StatusCode.UNSET
+    assert by_name["GET /boom"].status.status_code is StatusCode.ERROR
+    assert (by_name["GET unrouted"].attributes or {})["http.response.status_code"] == 404

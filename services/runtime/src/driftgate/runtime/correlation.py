@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 
 _CORRELATION_ID: ContextVar[str | None] = ContextVar("driftgate_correlation_id", default=None)
 
@@ -21,6 +21,16 @@ def correlation_id() -> str | None:
 
 def new_correlation_id() -> str:
     return uuid.uuid4().hex
+
+
+def set_correlation_id(value: str) -> Token[str | None]:
+    """Bind ``value`` until ``reset_correlation_id(token)``: for hot paths that cannot afford
+    a generator-based context manager (``bind_correlation_id`` is the readable form)."""
+    return _CORRELATION_ID.set(value)
+
+
+def reset_correlation_id(token: Token[str | None]) -> None:
+    _CORRELATION_ID.reset(token)
 
 
 @contextmanager

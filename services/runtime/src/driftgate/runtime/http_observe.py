@@ -15,6 +15,8 @@ from typing import TypeVar, cast
 
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
+from opentelemetry import context as otel_context
+from opentelemetry import trace
 from opentelemetry.context import Context
 from opentelemetry.trace import (
     INVALID_SPAN_CONTEXT,
@@ -27,7 +29,7 @@ from opentelemetry.trace import (
 )
 
 from driftgate.runtime import telemetry
-from driftgate.runtime.correlation import bind_correlation_id
+from driftgate.runtime.correlation import reset_correlation_id, set_correlation_id
 from driftgate.runtime.http_problems import ProblemError, problem_response
 
 CORRELATION_HEADER = "X-Correlation-ID"
@@ -35,6 +37,7 @@ _CORRELATION_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 # Probes hit these every few seconds; tracing them would bury the real traces.
 HEALTH_PATHS = frozenset({"/healthz", "/readyz"})
 INTERNAL_DETAIL = "an unexpected error occurred; quote the correlation id when reporting it"
+_SPAN_NAME_CACHE = 256
 
 E = TypeVar("E", bound=Exception)
 
@@ -79,6 +82,18 @@ def observe_middleware(
     # Fetched once: a tracer taken before the provider is set delegates to it once it is, and the
     # provider is never replaced (see runtime.tracing_setup), so this is the per-request tracer.
     tracer = telemetry.tracer()
+    span_names: dict[tuple[str, object], str] = {}
+
+    def span_name(request: web.Request) -> str:
+        route = request.match_info.route.resource
+        key = (request.method, route if route is not None else request.path)
+        name = span_names.get(key)
+        if name is None:
+            # Bounded: one entry per route and method (unrouted paths are 404s, named as such).
+            name = f"{request.method} {route.canonical if route else 'unrouted'}"
+            if len(span_names) < _SPAN_NAME_CACHE:
+                span_names[key] = name
+        return name
 
     @web.middleware
     async def observe(request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -86,57 +101,71 @@ def observe_middleware(
         if request.path in untraced:
             return await handler(request)
         cid = request_correlation_id(request)
-        route = request.match_info.route.resource
-        name = f"{request.method} {route.canonical if route else request.path}"
-        with (
-            bind_correlation_id(cid),
-            tracer.start_as_current_span(
-                name,
-                context=parent_context(request),
-                kind=SpanKind.SERVER,
-                attributes={"http.request.method": request.method, "url.path": request.path},
-            ) as span,
-        ):
-            response: web.StreamResponse
-            try:
-                response = await handler(request)
-            except error_type as exc:
-                described = cast(ProblemError, exc)
-                code = StatusCode.ERROR if described.status >= 500 else StatusCode.UNSET
-                span.set_status(Status(code))
-                logger.info(
-                    "request rejected",
-                    extra={"status": described.status, "problem": described.problem},
-                )
-                response = to_response(exc, cid, request.path)
-            except web.HTTPException as exc:
-                response = problem_response(
-                    base=problem_base,
-                    status=exc.status,
-                    problem="http-" + str(exc.status),
-                    title=exc.reason,
-                    detail=exc.text or exc.reason,
-                    correlation_id=cid,
-                    instance=request.path,
-                )
-            except Exception:
-                logger.exception("unhandled error")
-                span.set_status(Status(StatusCode.ERROR))
-                response = problem_response(
-                    base=problem_base,
-                    status=500,
-                    problem="internal",
-                    title="Internal error",
-                    detail=INTERNAL_DETAIL,
-                    correlation_id=cid,
-                    instance=request.path,
-                )
+        # Plain attach/detach rather than ``start_as_current_span`` and ``bind_correlation_id``:
+        # their generator-based context managers cost more than the rest of this middleware.
+        span = tracer.start_span(
+            span_name(request),
+            context=parent_context(request),
+            kind=SpanKind.SERVER,
+            attributes={"http.request.method": request.method, "url.path": request.path},
+        )
+        cid_token = set_correlation_id(cid)
+        span_token = otel_context.attach(trace.set_span_in_context(span))
+        try:
+            response = await _respond(request, handler, span, cid)
             span.set_attribute("http.response.status_code", response.status)
-            response.headers[CORRELATION_HEADER] = cid
-            if traceparent_header:
-                traceparent = traceparent_of(span)
-                if traceparent:
-                    response.headers["traceparent"] = traceparent
-            return response
+        except BaseException as exc:  # cancelled: record it as start_as_current_span would
+            if span.is_recording():
+                span.record_exception(exc)
+                span.set_status(Status(StatusCode.ERROR, f"{type(exc).__name__}: {exc}"))
+            raise
+        finally:
+            otel_context.detach(span_token)
+            reset_correlation_id(cid_token)
+            span.end()
+        response.headers[CORRELATION_HEADER] = cid
+        if traceparent_header:
+            traceparent = traceparent_of(span)
+            if traceparent:
+                response.headers["traceparent"] = traceparent
+        return response
+
+    async def _respond(
+        request: web.Request, handler: Handler, span: Span, cid: str
+    ) -> web.StreamResponse:
+        """The handler's response, or the problem+json response for what it raised."""
+        try:
+            return await handler(request)
+        except error_type as exc:
+            described = cast(ProblemError, exc)
+            code = StatusCode.ERROR if described.status >= 500 else StatusCode.UNSET
+            span.set_status(Status(code))
+            logger.info(
+                "request rejected",
+                extra={"status": described.status, "problem": described.problem},
+            )
+            return to_response(exc, cid, request.path)
+        except web.HTTPException as exc:
+            return problem_response(
+                base=problem_base,
+                status=exc.status,
+                problem="http-" + str(exc.status),
+                title=exc.reason,
+                detail=exc.text or exc.reason,
+                correlation_id=cid,
+                instance=request.path,
+            )
+        except Exception:
+            logger.exception("unhandled error")
+            span.set_status(Status(StatusCode.ERROR))
+            return problem_response(
+                base=problem_base,
+                status=500,
+                problem="internal",
+                title="Internal error",
+                detail=INTERNAL_DETAIL,
+                correlation_id=cid,
+                instance=request.path,
+            )
 
     return observe
