@@ -16,7 +16,16 @@ from aiohttp.test_utils import TestServer
 from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.trace import SpanKind, Status, StatusCode
+from opentelemetry.trace import (
+    NonRecordingSpan,
+    SpanContext,
+    SpanKind,
+    Status,
+    StatusCode,
+    TraceFlags,
+    TraceState,
+)
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from driftgate.contracts import CloudEvent, parse_event
 from driftgate.contracts.events.payload import PayloadLandedV1
@@ -239,3 +248,27 @@ async def test_spans_go_to_otlp_when_endpoint_is_set(tmp_path: Path) -> None:
     assert b"exported over otlp" in received[0][1]
     assert b"ingest" in received[0][1]
     assert not (tmp_path / "unused.jsonl").exists()
+
+
+@pytest.mark.parametrize("flags", [TraceFlags.DEFAULT, TraceFlags.SAMPLED])
+@pytest.mark.parametrize("state", [TraceState(), TraceState([("vendor", "v1"), ("other", "x")])])
+def test_current_traceparent_writes_what_the_w3c_propagator_writes(
+    flags: TraceFlags, state: TraceState
+) -> None:
+    span = NonRecordingSpan(
+        SpanContext(
+            trace_id=0x4BF92F3577B34DA6A3CE929D0E0E4736,
+            span_id=0x00F067AA0BA902B7,
+            is_remote=False,
+            trace_flags=TraceFlags(flags),
+            trace_state=state,
+        )
+    )
+    with trace.use_span(span):
+        carrier: dict[str, str] = {}
+        TraceContextTextMapPropagator().inject(carrier)
+        assert telemetry.current_traceparent() == (
+            carrier["traceparent"],
+            carrier.get("tracestate"),
+        )
+    assert telemetry.current_traceparent() == (None, None)

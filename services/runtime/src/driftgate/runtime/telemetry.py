@@ -26,10 +26,16 @@ def tracer() -> trace.Tracer:
 
 
 def current_traceparent() -> tuple[str | None, str | None]:
-    """The W3C ``traceparent``/``tracestate`` of the active span, if any."""
-    carrier: dict[str, str] = {}
-    _PROPAGATOR.inject(carrier)
-    return carrier.get("traceparent"), carrier.get("tracestate")
+    """The W3C ``traceparent``/``tracestate`` of the active span, if any.
+
+    Formatted as ``TraceContextTextMapPropagator.inject`` writes them (a test holds it to
+    that), without its carrier and setter: this runs for every event published.
+    """
+    ctx = trace.get_current_span().get_span_context()
+    if not ctx.is_valid:
+        return None, None
+    traceparent = f"00-{ctx.trace_id:032x}-{ctx.span_id:016x}-{ctx.trace_flags:02x}"
+    return traceparent, ctx.trace_state.to_header() or None
 
 
 def inject_into_event(event: CloudEvent[Any]) -> CloudEvent[Any]:
