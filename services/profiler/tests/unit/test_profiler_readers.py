@@ -286,10 +286,29 @@ def test_a_record_longer_than_the_bound_is_rejected(
         assert caught.value.reason == "record_too_large"
 
 
-@pytest.mark.parametrize("fmt", ["ndjson", "json"])
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        (b"a,b\n1,2\n3," + b"y" * 5_000 + b"\n4,5\n", 3),
+        (b'a,b\n1,2\n3,"' + b"y\n" * 2_500 + b'"\n4,5\n', 3),
+        (b"a," + b"b" * 5_000 + b"\n1,2\n", 1),
+    ],
+)
+def test_a_csv_row_longer_than_the_bound_is_rejected_while_buffered(data: bytes, line: int) -> None:
+    # CSV checks the row it buffers: chunks smaller than the bound, as the S3 reader's 1 MiB
+    # chunks are beside the settings' minimum of 16 MiB.
+    for fast in (True, False):
+        with pytest.raises(RecordTooLargeError) as caught:
+            profile_chunks(split(data, 100), "csv", fast=fast, max_record_bytes=4_096)
+        assert caught.value.line == line
+
+
+@pytest.mark.parametrize("fmt", ["ndjson", "json", "csv"])
 def test_payloads_far_larger_than_the_record_bound_stream_through(fmt: str) -> None:
     records = [b'{"n": %d, "pad": "%s"}' % (i, b"p" * 50) for i in range(20_000)]
     data = b"\n".join(records) if fmt == "ndjson" else b"[" + b",".join(records) + b"]"
+    if fmt == "csv":
+        data = b"n,pad\n" + b"".join(b"%d,%s\n" % (i, b"p" * 50) for i in range(20_000))
     assert len(data) > 250 * 4_096
     profile = profile_chunks(split(data, 3_000), fmt, max_record_bytes=4_096)
     assert profile.record_count == 20_000

@@ -13,7 +13,8 @@ class ProfilerSettings(BaseSettings):
     max_concurrency: int = Field(default=4, ge=1)
     max_record_bytes: int = Field(
         default=64 * 1024 * 1024,
-        gt=0,
+        # Above the CSV block plus one read chunk, so the bound holds exactly for every format.
+        ge=16 * 1024 * 1024,
         description=(
             "The longest single record (JSON object, NDJSON line, CSV row) the profiler holds "
             "in memory; payloads stream whatever their size, a longer record is rejected"

@@ -22,7 +22,12 @@ import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 
 from driftgate.profiler.domain.fast_csv import walk_csv_table
 from driftgate.profiler.domain.field_walk import ProfileBuilder, walk_csv_row
-from driftgate.profiler.errors import InvalidCsvRowError, InvalidEncodingError
+from driftgate.profiler.errors import (
+    InvalidCsvRowError,
+    InvalidEncodingError,
+    RecordTooLargeError,
+)
+from driftgate.profiler.readers.json_document import DEFAULT_MAX_RECORD_BYTES
 
 BLOCK_BYTES: Final = 8 << 20
 
@@ -86,11 +91,19 @@ class _Block:
 
 class CsvParser:
     def __init__(
-        self, builder: ProfileBuilder, *, fast: bool = True, block_bytes: int = BLOCK_BYTES
+        self,
+        builder: ProfileBuilder,
+        *,
+        fast: bool = True,
+        block_bytes: int = BLOCK_BYTES,
+        max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
     ) -> None:
         self._builder = builder
         self._fast = fast
-        self._block_bytes = block_bytes
+        # A block never exceeds the record bound, so no row it holds can either: the bound
+        # is then enforced exactly by checking the unfinished row left after each cut.
+        self._block_bytes = min(block_bytes, max_record_bytes)
+        self._max = max_record_bytes
         self._parts: list[bytes] = []
         """Input not profiled yet, joined only when a block is due (no quadratic growth)."""
         self._size = 0
@@ -116,6 +129,8 @@ class CsvParser:
         if self._header is None:
             cut = self._first_row_end()
             if cut is None:
+                if self._size > self._max:
+                    raise self._too_large()
                 return
             buf = self._buf
             self._read_header(buf[:cut])
@@ -124,6 +139,17 @@ class CsvParser:
             block = self._cut()
             if block is not None:
                 self._block(block)
+            if self._size > self._max:  # all that is left is one unfinished row
+                raise self._too_large()
+
+    def _too_large(self) -> RecordTooLargeError:
+        line = self._next_line
+        return RecordTooLargeError(
+            f"the row at line {line} is longer than {self._max} bytes, the most the profiler "
+            "holds in memory at once",
+            line=line,
+            row=self._next_row if self._header is not None else None,
+        )
 
     def _cut(self) -> _Block | None:
         """Take the complete rows buffered so far, keeping the partial last row."""

@@ -28,7 +28,7 @@ def _parser(fmt: str, builder: ProfileBuilder, fast: bool, max_record_bytes: int
     if fmt == "ndjson":
         return NdjsonParser(builder, fast=fast, max_record_bytes=max_record_bytes)
     if fmt == "csv":
-        return CsvParser(builder, fast=fast)
+        return CsvParser(builder, fast=fast, max_record_bytes=max_record_bytes)
     raise UnreadablePayloadError(f"unknown payload format {fmt!r}; expected one of {FORMATS}")
 
 
