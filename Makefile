@@ -6,7 +6,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 SRC := contracts/src services/runtime/src services/ingest/src services/profiler/src services/notifier/src services/status/src cli/src benchmarks
 
-.PHONY: help uv install run test check lint format typecheck bench schemas clean
+.PHONY: help uv cc install run test check lint format typecheck bench schemas clean
 
 help:
 	@echo "make run    start the emulator, the topology and every service"
@@ -17,7 +17,13 @@ help:
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
 
-install: uv
+# The profiler compiles its native CSV scanner when installed (docs/adr/0011): a C compiler.
+cc:
+	@command -v cc >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq gcc libc6-dev >/dev/null; }
+	@python3 -c "import os, sys, sysconfig; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h')))" \
+		|| { apt-get update -qq && apt-get install -y -qq python3-dev >/dev/null; }
+
+install: uv cc
 	@$(UV) sync --frozen --all-packages
 
 run: install

@@ -187,17 +187,6 @@ def _read_csv(path: Path) -> None:
     pacsv.read_csv(path, read_options=pacsv.ReadOptions(use_threads=False))
 
 
-def _read_csv_as_text(path: Path) -> None:
-    """What the CSV fast path starts from: every column read as text, nothing typed."""
-    with path.open(newline="") as f:
-        names = next(csv.reader(f))
-    pacsv.read_csv(
-        path,
-        read_options=pacsv.ReadOptions(use_threads=False),
-        convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string())),
-    )
-
-
 def _mb_s(size: int, seconds: float) -> str:
     return f"{size / seconds / 1e6:7.1f} MB/s ({seconds:.2f}s)"
 
@@ -280,18 +269,12 @@ def main() -> None:
             {
                 "ours": lambda: profile_chunks(_chunks(csv_path), "csv"),
                 "read_csv": lambda: _read_csv(csv_path),
-                "as_text": lambda: _read_csv_as_text(csv_path),
             },
             CSV_ROUNDS,
         )
         print(f"  CSV inference        {_mb_s(csv_size, tab.best['ours'])}")
         print(f"  pyarrow read_csv     {_mb_s(csv_size, tab.best['read_csv'])}")
         print(f"  ratio vs read_csv    {tab.ratio('read_csv')} (target >= 0.7x)")
-        print(
-            "  ceiling: Arrow reading the same cells as text, untyped, "
-            f"{_mb_s(csv_size, tab.best['as_text'])}; read_csv/as_text "
-            f"{_median(tab.per_round('read_csv', 'as_text')):.2f}x: exact typing comes on top"
-        )
 
         csv_path.unlink()
         _memory(ndjson, folder)

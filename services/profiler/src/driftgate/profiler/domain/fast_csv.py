@@ -1,9 +1,12 @@
-"""The fast path for CSV: Arrow splits a block into all-text columns, typed a column at a time.
+"""The fast path for CSV: column classes from the native scanner, or from Arrow text columns.
 
-Reading every column as text means conflicting cells make a union, never a conversion error.
-Cheap byte-level kernels settle most columns (empty cells, first bytes that no typed class
-can start with, all-decimal cells); RE2 passes run only on the cells left, one class per
-pass, with patterns that Python's ``re`` reads identically (see ``type_detection``).
+``add_scanned_rows`` takes what the native scanner found (the class bits and null count of
+each column of a block). ``walk_csv_table`` types a block Arrow read as all-text columns
+(the sample window, and blocks the scanner leaves to the general path): conflicting cells make
+a union, never a conversion error. Cheap byte-level kernels settle most columns (empty cells,
+first bytes that no typed class can start with, all-decimal cells); RE2 passes run only on
+the cells left, one class per pass, with patterns that Python's ``re`` reads identically (see
+``type_detection``).
 """
 
 from __future__ import annotations
@@ -49,6 +52,37 @@ _CLASSES: Final = frozenset({"integer", "number", "boolean", "date", "timestamp"
 _NULL: Final = frozenset({"null"})
 _HEAD_ROWS: Final = 256
 """Rows typed first in a column of unknown classes, to pick the tests for the rest."""
+
+
+# The class bits of the native scanner (services/profiler/native/csv_scan.c).
+_SCANNED_CLASSES: Final = (
+    (1, "null"),
+    (2, "integer"),
+    (4, "number"),
+    (8, "boolean"),
+    (16, "date"),
+    (32, "timestamp"),
+    (64, "string"),
+)
+
+
+def add_scanned_rows(
+    builder: ProfileBuilder,
+    header: Sequence[str],
+    rows: int,
+    masks: Sequence[int],
+    nulls: Sequence[int],
+) -> None:
+    """Add rows the native scanner typed: per column, the class bits found and the null count."""
+    if rows == 0:
+        return
+    builder.record_count += rows
+    builder.count_objects(ROOT, rows)
+    for name, mask, n_null in zip(header, masks, nulls, strict=True):
+        st = builder.stats(name, ROOT)
+        st.present += rows
+        st.nulls += n_null
+        st.types.update(type_name for bit, type_name in _SCANNED_CLASSES if mask & bit)
 
 
 def walk_csv_table(builder: ProfileBuilder, header: Sequence[str], table: Any) -> None:

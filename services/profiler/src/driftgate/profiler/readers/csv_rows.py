@@ -1,9 +1,11 @@
 """CSV with a header row: quoted fields (with embedded newlines and doubled quotes), LF or CRLF.
 
 Input is cut into blocks at row boundaries: a newline ends a row exactly when the quotes
-before it (from the block's start) are balanced, which doubled quotes keep true. The fast
-path lets Arrow split a block into all-text columns; the reference path, and any block Arrow
-refuses, goes through Python's ``csv`` module, which also locates errors by line and row.
+before it (from the block's start) are balanced, which doubled quotes keep true. A block of
+plain CSV is typed in one native pass (``_csv_scan``, docs/adr/0011), except the rows of the
+sample window, whose values Arrow reads as text for rename evidence. A block the scanner
+refuses goes to Arrow as all-text columns, and any block Arrow refuses to Python's ``csv``
+module, the reference, which also locates errors by line and row.
 
 Blocks are handed to Arrow without copying the input twice: the chunks are concatenated once
 into Arrow's memory pool, the cut is a zero-copy slice, and in a block without quotes or
@@ -14,13 +16,15 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from typing import Any, Final
 
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 
-from driftgate.profiler.domain.fast_csv import walk_csv_table
+from driftgate.profiler import _csv_scan
+from driftgate.profiler.domain.fast_csv import add_scanned_rows, walk_csv_table
 from driftgate.profiler.domain.field_walk import ProfileBuilder, walk_csv_row
 from driftgate.profiler.errors import (
     InvalidCsvRowError,
@@ -201,6 +205,45 @@ class CsvParser:
         self._next_line = 1 + raw.count(b"\n")
 
     def _block(self, block: _Block) -> None:
+        """Profile complete rows: scanned natively when plain, else read by Arrow or ``csv``."""
+        if not self._fast:
+            self._general(block)
+            return
+        data = block.arrow()
+        window = self._builder.sample_window - self._builder.record_count
+        if window <= 0:
+            if not self._scanned(data):
+                self._general(block)
+            return
+        # Rows in the sample window go through Arrow, which keeps their values as samples.
+        head = _csv_scan.scan(data, self._columns, window)
+        if head is None or head[2] >= data.size:
+            self._general(block)
+            return
+        consumed = head[2]
+        self._general(_plain_block(data.slice(0, consumed).to_pybytes()))
+        rest = data.slice(consumed)
+        if not self._scanned(rest):
+            self._general(_plain_block(rest.to_pybytes()))
+
+    def _scanned(self, data: Any) -> bool:
+        """Type plain rows in one native pass; False when the block needs the general path."""
+        assert self._header is not None
+        result = _csv_scan.scan(data, self._columns, sys.maxsize)
+        if result is None:
+            return False
+        rows, newlines, _, masks, nulls = result
+        add_scanned_rows(self._builder, self._header, rows, masks, nulls)
+        self._next_line += newlines
+        self._next_row += rows
+        return True
+
+    @property
+    def _columns(self) -> int:
+        assert self._header is not None
+        return len(self._header)
+
+    def _general(self, block: _Block) -> None:
         first_line = self._next_line
         read = self._arrow_table(block) if self._fast else None
         if read is None:
@@ -279,6 +322,10 @@ class CsvParser:
                 )
             walk_csv_row(self._builder, dict(zip(header, cells, strict=True)))
             self._next_row += 1
+
+
+def _plain_block(data: bytes) -> _Block:
+    return _Block([data], len(data), plain=b'"' not in data)
 
 
 def _may_hold_blank_lines(table: Any) -> bool:

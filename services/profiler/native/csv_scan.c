@@ -1,0 +1,396 @@
+/*
+ * driftgate.profiler._csv_scan: one pass over a block of CSV rows that types every cell.
+ *
+ * The profiler's reference rules (type_detection.csv_cell_type: empty is null, then integer,
+ * number, boolean, date, timestamp, string) applied byte by byte while the block is split into
+ * rows and fields, so no cell is ever copied out. The scanner accepts only plain CSV: fields
+ * separated by commas, rows ended by LF or CRLF, quoted fields closed and followed by a comma or
+ * a line end, every row as wide as the header, valid UTF-8, no NUL. Anything else makes it
+ * return None, and the caller reads the block with Arrow or Python's csv module, which decide
+ * (and locate errors). A property test holds this scanner to the reference walk.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    C_NULL = 1,
+    C_INTEGER = 2,
+    C_NUMBER = 4,
+    C_BOOLEAN = 8,
+    C_DATE = 16,
+    C_TIMESTAMP = 32,
+    C_STRING = 64
+};
+
+/* Python's csv module refuses longer fields by default: leave those to the general path. */
+#define FIELD_LIMIT 131072
+
+static inline int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+
+static inline int two_digits_below(const unsigned char *p, unsigned char tens_max) {
+    return p[0] >= '0' && p[0] <= tens_max && is_digit(p[1]);
+}
+
+static inline int is_hour(const unsigned char *p) {
+    return ((p[0] == '0' || p[0] == '1') && is_digit(p[1])) ||
+           (p[0] == '2' && p[1] >= '0' && p[1] <= '3');
+}
+
+/* [0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]) over ten bytes. */
+static int is_date(const unsigned char *s) {
+    if (!(is_digit(s[0]) && is_digit(s[1]) && is_digit(s[2]) && is_digit(s[3])))
+        return 0;
+    if (s[4] != '-' || s[7] != '-')
+        return 0;
+    unsigned char m1 = s[5], m2 = s[6], d1 = s[8], d2 = s[9];
+    int month = (m1 == '0' && m2 >= '1' && m2 <= '9') || (m1 == '1' && m2 >= '0' && m2 <= '2');
+    int day = (d1 == '0' && d2 >= '1' && d2 <= '9') || ((d1 == '1' || d1 == '2') && is_digit(d2)) ||
+              (d1 == '3' && (d2 == '0' || d2 == '1'));
+    return month && day;
+}
+
+/* TIME ZONE? from p to exactly end:
+ * ([01][0-9]|2[0-3]):[0-5][0-9](:([0-5][0-9]|60)([.,][0-9]+)?)?(Z|z|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9])?)? */
+static int is_time(const unsigned char *p, const unsigned char *end) {
+    if (end - p < 5 || !is_hour(p) || p[2] != ':' || !two_digits_below(p + 3, '5'))
+        return 0;
+    p += 5;
+    if (p < end && *p == ':') {
+        if (end - p < 3)
+            return 0;
+        if (!(two_digits_below(p + 1, '5') || (p[1] == '6' && p[2] == '0')))
+            return 0;
+        p += 3;
+        if (p < end && (*p == '.' || *p == ',')) {
+            const unsigned char *q = p + 1;
+            while (q < end && is_digit(*q))
+                q++;
+            if (q == p + 1)
+                return 0;
+            p = q;
+        }
+    }
+    if (p == end)
+        return 1;
+    if (*p == 'Z' || *p == 'z')
+        return p + 1 == end;
+    if (*p != '+' && *p != '-')
+        return 0;
+    if (end - p < 3 || !is_hour(p + 1))
+        return 0;
+    p += 3;
+    if (p == end)
+        return 1;
+    if (*p == ':')
+        p++;
+    return end - p == 2 && two_digits_below(p, '5');
+}
+
+static int is_boolean(const unsigned char *s, Py_ssize_t n) {
+    if (n == 4)
+        return memcmp(s, "true", 4) == 0 || memcmp(s, "True", 4) == 0 || memcmp(s, "TRUE", 4) == 0;
+    if (n == 5)
+        return memcmp(s, "false", 5) == 0 || memcmp(s, "False", 5) == 0 ||
+               memcmp(s, "FALSE", 5) == 0;
+    return 0;
+}
+
+/* The class of one unquoted cell value, by the reference rules in their order. */
+static int cell_class(const unsigned char *s, const unsigned char *end) {
+    Py_ssize_t n = end - s;
+    if (n == 0)
+        return C_NULL;
+    const unsigned char *i = s;
+    if (*i == '+' || *i == '-')
+        i++;
+    const unsigned char *j = i;
+    while (j < end && is_digit(*j))
+        j++;
+    int whole = j > i;
+    if (whole && j == end)
+        return C_INTEGER;
+    int number = whole;
+    if (j < end && *j == '.') {
+        const unsigned char *k = j + 1;
+        while (k < end && is_digit(*k))
+            k++;
+        number = whole || k > j + 1;
+        j = k;
+    }
+    if (number) {
+        if (j == end)
+            return C_NUMBER;
+        if (*j == 'e' || *j == 'E') {
+            const unsigned char *k = j + 1;
+            if (k < end && (*k == '+' || *k == '-'))
+                k++;
+            const unsigned char *e = k;
+            while (e < end && is_digit(*e))
+                e++;
+            if (e > k && e == end)
+                return C_NUMBER;
+        }
+    }
+    if (is_boolean(s, n))
+        return C_BOOLEAN;
+    if (n >= 10 && s[4] == '-' && is_date(s)) {
+        if (n == 10)
+            return C_DATE;
+        unsigned char sep = s[10];
+        if ((sep == 'T' || sep == 't' || sep == ' ') && is_time(s + 11, end))
+            return C_TIMESTAMP;
+    }
+    return C_STRING;
+}
+
+/* Strict UTF-8 as Python decodes it: no overlongs, no surrogates, nothing past U+10FFFF. */
+static int valid_utf8(const unsigned char *p, const unsigned char *end) {
+    while (p < end) {
+        if (end - p >= 8) {
+            uint64_t word;
+            memcpy(&word, p, 8);
+            if (!(word & 0x8080808080808080ULL)) {
+                p += 8;
+                continue;
+            }
+        }
+        unsigned char c = *p;
+        if (c < 0x80) {
+            p++;
+        } else if (c >= 0xC2 && c <= 0xDF) {
+            if (end - p < 2 || (p[1] & 0xC0) != 0x80)
+                return 0;
+            p += 2;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            if (end - p < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
+                return 0;
+            if (c == 0xE0 && p[1] < 0xA0)
+                return 0; /* overlong */
+            if (c == 0xED && p[1] >= 0xA0)
+                return 0; /* surrogate */
+            p += 3;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            if (end - p < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
+                (p[3] & 0xC0) != 0x80)
+                return 0;
+            if (c == 0xF0 && p[1] < 0x90)
+                return 0; /* overlong */
+            if (c == 0xF4 && p[1] >= 0x90)
+                return 0; /* past U+10FFFF */
+            p += 4;
+        } else {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+typedef struct {
+    Py_ssize_t rows;
+    Py_ssize_t newlines;
+    Py_ssize_t consumed;
+} ScanResult;
+
+/* Returns 1 when the block is plain CSV (results filled), 0 when the general path must read it. */
+static int scan_block(const unsigned char *p, const unsigned char *end, Py_ssize_t ncols,
+                      Py_ssize_t max_rows, int *masks, Py_ssize_t *nulls, ScanResult *out) {
+    const unsigned char *start = p;
+    Py_ssize_t rows = 0, newlines = 0;
+    while (p < end && rows < max_rows) {
+        if (*p == '\n') { /* a blank line: the csv module yields no row */
+            newlines++;
+            p++;
+            continue;
+        }
+        if (*p == '\r') {
+            if (end - p >= 2 && p[1] == '\n') {
+                newlines++;
+                p += 2;
+                continue;
+            }
+            return 0;
+        }
+        Py_ssize_t col = 0;
+        for (;;) {
+            int cls;
+            const unsigned char *after;
+            if (p < end && *p == '"') {
+                const unsigned char *q = p + 1;
+                int escaped = 0;
+                for (;;) {
+                    const unsigned char *quote = memchr(q, '"', (size_t)(end - q));
+                    if (quote == NULL)
+                        return 0; /* never closed in this block */
+                    if (quote + 1 < end && quote[1] == '"') {
+                        escaped = 1;
+                        q = quote + 2;
+                        continue;
+                    }
+                    q = quote;
+                    break;
+                }
+                if (q - p - 1 > FIELD_LIMIT)
+                    return 0;
+                for (const unsigned char *c = p + 1; c < q; c++) {
+                    if (*c == '\n')
+                        newlines++;
+                    else if (*c == '\0')
+                        return 0;
+                }
+                /* A doubled quote leaves a quote in the value: a string under every rule. */
+                cls = escaped ? C_STRING : cell_class(p + 1, q);
+                after = q + 1;
+                if (after < end && *after != ',' && *after != '\n' && *after != '\r')
+                    return 0; /* text after the closing quote */
+            } else {
+                const unsigned char *q = p;
+                while (q < end && *q != ',' && *q != '\n' && *q != '\r') {
+                    if (*q == '\0')
+                        return 0;
+                    q++;
+                }
+                if (q - p > FIELD_LIMIT)
+                    return 0;
+                cls = cell_class(p, q);
+                after = q;
+            }
+            if (col >= ncols)
+                return 0; /* wider than the header */
+            masks[col] |= cls;
+            if (cls == C_NULL)
+                nulls[col]++;
+            col++;
+            if (after >= end) {
+                p = after;
+                break;
+            }
+            if (*after == ',') {
+                p = after + 1;
+                if (p >= end || *p == '\n' || *p == '\r') {
+                    /* A trailing comma: one more, empty field. */
+                    if (col >= ncols)
+                        return 0;
+                    masks[col] |= C_NULL;
+                    nulls[col]++;
+                    col++;
+                    if (p >= end)
+                        break;
+                    after = p;
+                } else {
+                    continue;
+                }
+            }
+            if (*after == '\n') {
+                newlines++;
+                p = after + 1;
+                break;
+            }
+            if (*after == '\r' && end - after >= 2 && after[1] == '\n') {
+                newlines++;
+                p = after + 2;
+                break;
+            }
+            return 0; /* a lone carriage return */
+        }
+        if (col != ncols)
+            return 0; /* narrower than the header */
+        rows++;
+    }
+    out->rows = rows;
+    out->newlines = newlines;
+    out->consumed = p - start;
+    return 1;
+}
+
+static PyObject *scan(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    (void)self;
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "scan(data, columns, max_rows)");
+        return NULL;
+    }
+    Py_ssize_t ncols = PyLong_AsSsize_t(args[1]);
+    Py_ssize_t max_rows = PyLong_AsSsize_t(args[2]);
+    if ((ncols == -1 || max_rows == -1) && PyErr_Occurred())
+        return NULL;
+    if (ncols <= 0 || max_rows < 0) {
+        PyErr_SetString(PyExc_ValueError, "columns must be positive and max_rows not negative");
+        return NULL;
+    }
+    Py_buffer view;
+    if (PyObject_GetBuffer(args[0], &view, PyBUF_SIMPLE) != 0)
+        return NULL;
+    int *masks = calloc((size_t)ncols, sizeof(int));
+    Py_ssize_t *nulls = calloc((size_t)ncols, sizeof(Py_ssize_t));
+    if (masks == NULL || nulls == NULL) {
+        free(masks);
+        free(nulls);
+        PyBuffer_Release(&view);
+        return PyErr_NoMemory();
+    }
+    const unsigned char *data = view.buf;
+    const unsigned char *end = data + view.len;
+    ScanResult result = {0, 0, 0};
+    int plain;
+    Py_BEGIN_ALLOW_THREADS
+    plain = valid_utf8(data, end) && scan_block(data, end, ncols, max_rows, masks, nulls, &result);
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&view);
+    PyObject *answer = NULL;
+    if (!plain) {
+        answer = Py_NewRef(Py_None);
+        goto done;
+    }
+    PyObject *mask_tuple = PyTuple_New(ncols);
+    PyObject *null_tuple = PyTuple_New(ncols);
+    if (mask_tuple == NULL || null_tuple == NULL) {
+        Py_XDECREF(mask_tuple);
+        Py_XDECREF(null_tuple);
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < ncols; i++) {
+        PyObject *m = PyLong_FromLong(masks[i]);
+        PyObject *n = PyLong_FromSsize_t(nulls[i]);
+        if (m == NULL || n == NULL) {
+            Py_XDECREF(m);
+            Py_XDECREF(n);
+            Py_DECREF(mask_tuple);
+            Py_DECREF(null_tuple);
+            goto done;
+        }
+        PyTuple_SET_ITEM(mask_tuple, i, m);
+        PyTuple_SET_ITEM(null_tuple, i, n);
+    }
+    answer = Py_BuildValue("(nnnNN)", result.rows, result.newlines, result.consumed, mask_tuple,
+                           null_tuple);
+done:
+    free(masks);
+    free(nulls);
+    return answer;
+}
+
+static PyObject *classify(PyObject *self, PyObject *arg) {
+    (void)self;
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) != 0)
+        return NULL;
+    const unsigned char *s = view.buf;
+    int cls = cell_class(s, s + view.len);
+    PyBuffer_Release(&view);
+    return PyLong_FromLong(cls);
+}
+
+static PyMethodDef methods[] = {
+    {"scan", (PyCFunction)(void (*)(void))scan, METH_FASTCALL,
+     "scan(data, columns, max_rows) -> (rows, newlines, consumed, masks, nulls) | None"},
+    {"classify", classify, METH_O, "classify(cell: bytes) -> class bit of one unquoted cell"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_csv_scan", "One-pass CSV cell typing.", -1, methods, NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC PyInit__csv_scan(void) { return PyModule_Create(&module); }
