@@ -220,11 +220,7 @@ def _known_numbers_by_cast(cells: Any, n_decimal: int, known: set[str]) -> set[s
     all-digit cells are integers, and so are signed cells without a dot or an exponent. With
     both classes known, nothing new is left to find; otherwise None leaves it to the rest.
     """
-    try:
-        floats = pc.cast(cells, pa.float64())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
-    if pc.is_finite(floats).true_count != len(cells):  # nan, inf: not numbers to us
+    if not _all_finite_floats(cells):
         return None
     found = {"integer"} if n_decimal else set()
     if "integer" in known:
@@ -233,6 +229,15 @@ def _known_numbers_by_cast(cells: Any, n_decimal: int, known: set[str]) -> set[s
     if pc.take(_SIGN_BYTE, _first_bytes(cells)).true_count:
         return None
     return found | ({"number"} if n_decimal < len(cells) else set())
+
+
+def _all_finite_floats(cells: Any) -> bool:
+    """True when Arrow reads every cell as a finite float (nan and inf are not numbers to us)."""
+    try:
+        floats = pc.cast(cells, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return False
+    return bool(pc.is_finite(floats).true_count == len(cells))
 
 
 def _first_bytes(cells: Any) -> Any:
@@ -301,11 +306,7 @@ def _numbers_by_cast(cells: Any, decimal: Any, n_decimal: int) -> tuple[set[str]
     among them, all-digit cells are integers and cells with a dot are not. Returns the types
     found and the cells left unsettled (signs, exponents), or None to leave it all to RE2.
     """
-    try:
-        floats = pc.cast(cells, pa.float64())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
-    if pc.is_finite(floats).true_count != len(cells):  # nan, inf: not numbers to us
+    if not _all_finite_floats(cells):
         return None
     dotted = pc.match_substring(cells, ".")
     n_dotted = dotted.true_count
