@@ -1,4 +1,7 @@
-"""Hatchling build hook: compile the profiler's native CSV scanner (native/csv_scan.c).
+"""Hatchling build hook: compile the profiler's native typing modules (native/*.c).
+
+``native/<name>.c`` becomes the module ``driftgate.profiler._<name>``; ``cell_rules.h`` holds
+the typing rules they share.
 
 An editable install (what ``uv sync`` makes of a workspace member) gets the module built in
 place beside the sources; a wheel gets it as a platform file. Needs a C compiler and the
@@ -16,13 +19,12 @@ from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-SOURCE = Path("native") / "csv_scan.c"
-MODULE = "_csv_scan"
+NATIVE = Path("native")
 PACKAGE_DIR = Path("src") / "driftgate" / "profiler"
 
 
-def compile_scanner(root: Path, target: Path) -> None:
-    """Compile the scanner into ``target`` (a shared object importable as ``_csv_scan``)."""
+def compile_module(root: Path, source: Path, target: Path) -> None:
+    """Compile ``source`` into ``target``, a shared object importable as an extension module."""
     compiler = shlex.split(sysconfig.get_config_var("CC") or "cc")
     include = sysconfig.get_paths()["include"]
     command = [
@@ -35,7 +37,8 @@ def compile_scanner(root: Path, target: Path) -> None:
         "-fPIC",
         "-shared",
         f"-I{include}",
-        str(root / SOURCE),
+        f"-I{root / NATIVE}",
+        str(source),
         "-o",
         str(target),
     ]
@@ -45,12 +48,15 @@ def compile_scanner(root: Path, target: Path) -> None:
 class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         root = Path(self.root)
-        name = MODULE + (sysconfig.get_config_var("EXT_SUFFIX") or ".so")
-        if version == "editable":
-            compile_scanner(root, root / PACKAGE_DIR / name)
-            return
-        built = Path(tempfile.mkdtemp(prefix="driftgate-csv-scan-")) / name
-        compile_scanner(root, built)
-        build_data["pure_python"] = False
-        build_data["infer_tag"] = True
-        build_data["force_include"][str(built)] = f"driftgate/profiler/{name}"
+        suffix = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
+        out = Path(tempfile.mkdtemp(prefix="driftgate-native-"))
+        for source in sorted((root / NATIVE).glob("*.c")):
+            name = f"_{source.stem}{suffix}"
+            if version == "editable":
+                compile_module(root, source, root / PACKAGE_DIR / name)
+                continue
+            compile_module(root, source, out / name)
+            build_data["force_include"][str(out / name)] = f"driftgate/profiler/{name}"
+        if version != "editable":
+            build_data["pure_python"] = False
+            build_data["infer_tag"] = True

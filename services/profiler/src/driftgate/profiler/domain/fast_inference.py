@@ -2,21 +2,22 @@
 
 Objects of one shape (usually all of a batch, else split by width in C) are read a column
 at a time with ``map(itemgetter(key), ...)`` and each column is typed with one
-``set(map(type, ...))``. Columns of numbers, booleans and nulls end there; strings are typed
-by a few regex searches over the whole column joined with a separator; objects and arrays
-recurse a column at a time. Per-value Python code runs only while samples are taken (the
+``set(map(type, ...))``. Columns of numbers, booleans and nulls end there; a column of strings
+is typed in one native pass (``_json_strings``, the reference rules in C, docs/adr/0011),
+which also tells whether every value is a string; objects and arrays recurse a column at a
+time. Per-value Python code runs only while samples are taken (the
 first ``sample_window`` records) and on columns of several non-null types. Batches are kept
 small by the readers, so their objects are still in the CPU cache when walked.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from itertools import chain, compress
 from operator import itemgetter
 from typing import Any, Final
 
+from driftgate.profiler._json_strings import string_classes
 from driftgate.profiler.domain.field_walk import (
     ROOT,
     PathStats,
@@ -24,31 +25,15 @@ from driftgate.profiler.domain.field_walk import (
     child_path,
     element_path,
 )
-from driftgate.profiler.domain.type_detection import (
-    DATE_PATTERN,
-    SCALAR_TYPE_NAMES,
-    TIME_PATTERN,
-    render_sample,
-    string_type,
-)
+from driftgate.profiler.domain.type_detection import SCALAR_TYPE_NAMES, render_sample
 
 _NONE: Final = type(None)
 _FILTERABLE: Final = (str, dict, list)
 """Kinds whose empty values are the only falsy ones, so ``filter(None, ...)`` drops nulls."""
-# Strings are joined with this separator: it must not occur in them (checked by counting).
-_SEP: Final = "\x1f"
-_JOIN_MIN: Final = 16
 _MAX_WIDTHS: Final = 4
 _PLAIN_KINDS: Final = frozenset((int, float, bool, _NONE))
-_DATE_LENGTH: Final = 10
-_ISO: Final = f"{DATE_PATTERN}(?:[Tt ]{TIME_PATTERN})?"
-_ANY_ISO_ITEM: Final = re.compile(f"{_SEP}{_ISO}(?={_SEP})")
-_DATE_ITEM: Final = re.compile(f"{_SEP}{DATE_PATTERN}(?={_SEP})")
-_TIMESTAMP_ITEM: Final = re.compile(f"{_SEP}{DATE_PATTERN}[Tt ]{TIME_PATTERN}(?={_SEP})")
-_ALL_DATES: Final = re.compile(f"(?:{_SEP}{DATE_PATTERN})*{_SEP}")
-_ALL_TIMESTAMPS: Final = re.compile(f"(?:{_SEP}{DATE_PATTERN}[Tt ]{TIME_PATTERN})*{_SEP}")
-# An item (a separator with another one further on) that is not a whole date or timestamp.
-_NON_ISO_ITEM: Final = re.compile(f"{_SEP}(?!{_ISO}{_SEP})(?=[^{_SEP}]*{_SEP})")
+# The class bits of the native string typing (services/profiler/native/cell_rules.h).
+_STRING_CLASSES: Final = ((16, "date"), (32, "timestamp"), (64, "string"))
 
 
 def walk_records(builder: ProfileBuilder, records: Sequence[dict[str, Any]]) -> None:
@@ -112,14 +97,13 @@ def _walk_uniform_objects(
     """Walk the columns of uniform objects; plain columns stop at their types."""
     for name, values in columns:
         path = child_path(prefix, name)
-        if not sampling and type(values[0]) is str and len(values) >= _JOIN_MIN:
-            # Joining succeeds only if every value is a string: one C pass both checks the
-            # column's kind and builds the text its types are read from.
-            joined = _joined(values)
-            if joined is not None:
+        if not sampling and type(values[0]) is str:
+            # One native pass both checks that every value is a string and types them.
+            classes = string_classes(values)
+            if classes is not None:
                 st = builder.stats(path, prefix)
                 st.present += len(values)
-                st.types.update(_joined_string_types(joined, values))
+                st.types.update(_string_names(classes))
                 continue
         kinds = set(map(type, values))
         if sampling or not kinds <= _PLAIN_KINDS:
@@ -237,45 +221,13 @@ def _walk_uniform(
         st.pool.update(map(render_sample, values))
 
 
-def _joined(values: Sequence[Any]) -> str | None:
-    """The values joined by the separator, or None when one of them is not a string."""
-    try:
-        return _SEP.join(values)
-    except TypeError:
-        return None
-
-
 def _string_types(strings: Sequence[str]) -> set[str]:
     """string/date/timestamp among JSON strings, with the reference rules."""
-    if len(strings) < _JOIN_MIN:
-        return set(map(string_type, strings))
-    return _joined_string_types(_SEP.join(strings), strings)
+    classes = string_classes(strings)
+    if classes is None:
+        raise TypeError("not a column of strings")
+    return _string_names(classes)
 
 
-def _joined_string_types(joined: str, strings: Sequence[str]) -> set[str]:
-    """``_string_types`` given the strings and ``joined``, the strings joined by ``_SEP``."""
-    if "-" not in joined:  # every date and timestamp has one
-        return {"string"}
-    joined = f"{_SEP}{joined}{_SEP}"  # every item between two separators
-    if joined.count(_SEP) != len(strings) + 1:
-        return set(map(string_type, strings))
-    # The usual ISO column holds one of the two kinds only: one match over it settles that.
-    if len(strings[0]) == _DATE_LENGTH and _ALL_DATES.fullmatch(joined):
-        return {"date"}
-    if len(strings[0]) > _DATE_LENGTH and _ALL_TIMESTAMPS.fullmatch(joined):
-        return {"timestamp"}
-    if not _NON_ISO_ITEM.search(joined):
-        # All dates or timestamps, told apart by length (a date is exactly ten characters).
-        lengths = set(map(len, strings))
-        found = {"date"} if _DATE_LENGTH in lengths else set()
-        if len(lengths) > len(found):
-            found.add("timestamp")
-        return found
-    if not _ANY_ISO_ITEM.search(joined):
-        return {"string"}
-    found = {"string"}
-    if _DATE_ITEM.search(joined):
-        found.add("date")
-    if _TIMESTAMP_ITEM.search(joined):
-        found.add("timestamp")
-    return found
+def _string_names(classes: int) -> set[str]:
+    return {name for bit, name in _STRING_CLASSES if classes & bit}

@@ -1,4 +1,4 @@
-"""The native CSV scanner must type every cell and every block as the reference rules do."""
+"""The native typing modules must class every cell, string and block as the reference rules do."""
 
 import csv
 import io
@@ -7,9 +7,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from driftgate.profiler import _csv_scan
+from driftgate.profiler import _csv_scan, _json_strings
 from driftgate.profiler.domain.field_walk import ProfileBuilder
-from driftgate.profiler.domain.type_detection import csv_cell_type
+from driftgate.profiler.domain.type_detection import csv_cell_type, string_type
 from driftgate.profiler.errors import UnreadablePayloadError
 from driftgate.profiler.readers.csv_rows import CsvParser
 
@@ -176,3 +176,27 @@ def test_every_field_boundary_of_dates_and_timestamps_is_classed_as_the_referenc
 @given(NEAR_NUMBERS)
 def test_number_shapes_are_classed_as_the_reference(cell: str) -> None:
     assert BITS[_csv_scan.classify(cell.encode())] == csv_cell_type(cell)
+
+
+@settings(max_examples=3000)
+@given(st.lists(CELLS | NEAR_ISO, min_size=1, max_size=3))
+def test_a_json_string_column_is_classed_as_the_reference_classes_its_strings(
+    strings: list[str],
+) -> None:
+    classes = _json_strings.string_classes(strings)
+    assert classes is not None
+    assert {BITS[bit] for bit in BITS if classes & bit} == set(map(string_type, strings))
+
+
+def test_json_string_typing_refuses_a_column_that_is_not_all_strings() -> None:
+    assert _json_strings.string_classes(["2024-01-31", 1]) is None
+    assert _json_strings.string_classes(["x", None]) is None
+    assert _json_strings.string_classes([]) == 0
+    for cell in _one_field_off(
+        {"Y": "2024", "M": "01", "D": "31", "sep": "T", "h": "10", "m": "20"}
+        | {"s": ":30", "frac": ".5", "zone": "Z"},
+        {"s": ["", ":60", ":61"], "zone": ["", "+24", "+05:30", "z"], "M": ["00", "12", "13"]},
+    ):
+        classes = _json_strings.string_classes([cell])
+        assert classes is not None
+        assert {BITS[bit] for bit in BITS if classes & bit} == {string_type(cell)}, cell
