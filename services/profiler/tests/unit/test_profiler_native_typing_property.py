@@ -200,3 +200,26 @@ def test_json_string_typing_refuses_a_column_that_is_not_all_strings() -> None:
         classes = _json_strings.string_classes([cell])
         assert classes is not None
         assert {BITS[bit] for bit in BITS if classes & bit} == {string_type(cell)}, cell
+
+
+@settings(max_examples=2000)
+@given(
+    st.binary(max_size=200) | st.lists(PIECES, max_size=30).map("".join).map(str.encode),
+    st.integers(1, 5),
+    st.integers(0, 10),
+)
+def test_any_bytes_give_a_consistent_answer_or_a_refusal(
+    data: bytes, columns: int, max_rows: int
+) -> None:
+    result = _csv_scan.scan(data, columns, max_rows)
+    if result is None:
+        return
+    rows, newlines, consumed, masks, nulls = result
+    assert 0 <= rows <= max_rows
+    assert 0 <= consumed <= len(data)
+    assert newlines == data[:consumed].count(b"\n")
+    assert len(masks) == len(nulls) == columns
+    for mask, n_null in zip(masks, nulls, strict=True):
+        assert 0 <= n_null <= rows
+        assert (mask == 0) == (rows == 0)
+        assert bool(mask & 1) == (n_null > 0)
