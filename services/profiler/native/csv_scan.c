@@ -17,9 +17,6 @@
 
 #include "cell_rules.h"
 
-/* Python's csv module refuses longer fields by default: leave those to the general path. */
-#define FIELD_LIMIT 131072
-
 /* Strict UTF-8 as Python decodes it: no overlongs, no surrogates, nothing past U+10FFFF. */
 static int valid_utf8(const unsigned char *p, const unsigned char *end) {
     while (p < end) {
@@ -106,8 +103,6 @@ static int scan_block(const unsigned char *p, const unsigned char *end, Py_ssize
                     q = quote;
                     break;
                 }
-                if (q - p - 1 > FIELD_LIMIT)
-                    return 0;
                 for (const unsigned char *c = p + 1; c < q; c++) {
                     if (*c == '\n')
                         newlines++;
@@ -126,8 +121,6 @@ static int scan_block(const unsigned char *p, const unsigned char *end, Py_ssize
                         return 0;
                     q++;
                 }
-                if (q - p > FIELD_LIMIT)
-                    return 0;
                 cls = cell_class(p, q);
                 after = q;
             }

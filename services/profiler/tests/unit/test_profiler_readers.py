@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from driftgate.profiler.domain.field_walk import ProfileBuilder
 from driftgate.profiler.domain.profile import PayloadProfile
 from driftgate.profiler.errors import (
     BrokenCompressionError,
@@ -15,6 +16,7 @@ from driftgate.profiler.errors import (
     UnreadablePayloadError,
 )
 from driftgate.profiler.readers import profile_bytes, profile_chunks, profile_stream
+from driftgate.profiler.readers.csv_rows import CsvParser
 
 NDJSON = b'{"id": 1, "user": {"name": "a"}, "tags": ["x"]}\n{"id": 2, "user": null}\n'
 JSON_ARRAY = b'[{"id": 1, "user": {"name": "a"}, "tags": ["x"]},\n {"id": 2, "user": null}]'
@@ -312,3 +314,18 @@ def test_payloads_far_larger_than_the_record_bound_stream_through(fmt: str) -> N
     assert len(data) > 250 * 4_096
     profile = profile_chunks(split(data, 3_000), fmt, max_record_bytes=4_096)
     assert profile.record_count == 20_000
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_a_cell_longer_than_the_csv_modules_default_limit_reads_alike_on_every_path(
+    quoted: bool,
+) -> None:
+    cell = b'"' + b"x" * 200_000 + b'"' if quoted else b"x" * 200_000
+    data = b"a,b\n1," + cell + b"\n2,y\n"
+    assert both(data, "csv").schema() == {"a": "integer", "b": "string"}
+    # Past the sample window every block goes to the native scanner first.
+    builder = ProfileBuilder(sample_window=0)
+    parser = CsvParser(builder)
+    parser.feed(data)
+    parser.close()
+    assert builder.build().schema() == {"a": "integer", "b": "string"}

@@ -108,6 +108,10 @@ class CsvParser:
         # is then enforced exactly by checking the unfinished row left after each cut.
         self._block_bytes = min(block_bytes, max_record_bytes)
         self._max = max_record_bytes
+        # The csv module refuses fields over 128 KiB by default, where Arrow and the native
+        # scanner take them: the record bound is the one limit, whichever path reads a block.
+        # (The limit is process-wide; raising it never narrows what another reader accepts.)
+        csv.field_size_limit(max(csv.field_size_limit(), max_record_bytes))
         self._parts: list[bytes] = []
         """Input not profiled yet, joined only when a block is due (no quadratic growth)."""
         self._size = 0
