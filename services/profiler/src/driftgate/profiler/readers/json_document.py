@@ -1,12 +1,12 @@
 """JSON: one object, or an array of objects streamed element by element.
 
-The array is never decoded whole. Its buffered elements are decoded in one ``orjson`` call:
-the text up to the last ``},`` is wrapped in brackets and parsed as an array. That parse
-succeeds only if the cut is between two top-level elements (a cut inside a string or a nested
-value leaves a string or an object open), so a success yields exactly the elements before the
-cut. When it fails, a small scanner follows strings and brackets to find where each element
-ends and decodes it alone, which also locates errors by line. A single object is one record and
-is buffered whole. Either way one record may hold at most ``max_record_bytes``.
+The array is never decoded whole. A native scan (``_json_scan``) finds where the last complete
+element of the buffered text ends, following strings and brackets, and everything before it is
+decoded in one ``orjson`` call, wrapped in brackets. That parse also validates the cut: a
+wrong cut (only possible in invalid text) leaves a string or an object open and fails. Then,
+and for the reference path, a small scanner finds where each element ends and decodes it
+alone, which also locates errors by line. A single object is one record and is buffered
+whole. Either way one record may hold at most ``max_record_bytes``.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any, Final
 
 import orjson
 
+from driftgate.profiler._json_scan import last_element_end
 from driftgate.profiler.domain.field_walk import ProfileBuilder
 from driftgate.profiler.errors import CorruptJsonError, RecordTooLargeError
 from driftgate.profiler.readers.records import collector_paused, decode_error, walker
@@ -23,9 +24,7 @@ from driftgate.profiler.readers.records import collector_paused, decode_error, w
 # A complete string, or a quote whose string is not complete yet, or a bracket.
 _TOKEN: Final = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|"|[\[\]{}]', re.DOTALL)
 _WHITESPACE: Final = b" \t\r\n"
-_SEPARATOR: Final = re.compile(rb"[ \t\r\n]*,[ \t\r\n]*(?=\{)")
 _BATCH_RECORDS: Final = 1024
-_CUT_TRIES: Final = 32
 DEFAULT_MAX_RECORD_BYTES: Final = 64 * 1024 * 1024
 
 
@@ -55,8 +54,6 @@ class JsonDocumentParser:
         self._seen_element = False
         self._batch_parse = fast
         """False once the batch parse failed on the buffered text, until more arrives."""
-        self._separator: bytes | None = None
-        """``}`` + the text between two elements + ``{``, when that text spans lines."""
 
     def feed(self, data: bytes) -> None:
         if self._mode == "object":
@@ -143,62 +140,24 @@ class JsonDocumentParser:
             except orjson.JSONDecodeError as exc:
                 raise decode_error(text, self._line + exc.lineno - 1, exc) from exc
             self._add([record], end)
-            if self._separator is None:
-                self._learn_separator()
 
     def _parse_batch(self) -> bool:
-        """Decode every element before the last boundary at once; False leaves it to the scanner.
-
-        The boundary is the separator seen between the first elements when it spans lines (a
-        JSON string cannot hold a raw newline, and nested values are indented deeper or stay
-        on one line), else a plausible ``},`` (nested arrays of objects contain some too).
-        """
-        learned = -1 if self._separator is None else self._buf.rfind(self._separator)
-        for cut in (learned, self._plausible_cut()):
-            if cut < 0 or cut >= self._max:
-                # Past the record bound, the scanner measures each element against it.
-                continue
-            try:
-                records = orjson.loads(b"[" + self._buf[: cut + 1] + b"]")
-            except orjson.JSONDecodeError:
-                continue  # a cut inside a string or a nested value, or a fault to locate
-            if records and all(type(record) is dict for record in records):
-                self._add(records, cut + 1)
-                return True
-        self._batch_parse = False
-        return False
-
-    def _plausible_cut(self) -> int:
-        """The last ``},{`` whose following text never closes more brackets than it opens.
-
-        A ``},{`` inside a nested array of objects is followed by that array's ``]``; skipping
-        those finds the boundary of a compact array in a few short scans of its tail.
-        """
-        end = len(self._buf)
-        for _ in range(_CUT_TRIES):
-            cut = self._buf.rfind(b"},", 0, end)
-            if cut < 0:
-                return -1
-            end = cut
-            if self._buf[cut + 2 : cut + 64].lstrip(_WHITESPACE)[:1] != b"{":
-                continue  # a member follows, not an element: ``"a": {...}, "b"``
-            depth = 0
-            for match in _TOKEN.finditer(self._buf, cut + 2):
-                token = match.group()
-                if token == b'"':  # an unfinished string: the buffer ends inside it
-                    break
-                depth += 1 if token in (b"{", b"[") else -1 if token in (b"}", b"]") else 0
-                if depth < 0:
-                    break
-            if depth >= 0:
-                return cut
-        return -1
-
-    def _learn_separator(self) -> None:
-        """Remember the text between the element just read and the next, if it spans lines."""
-        found = _SEPARATOR.match(self._buf)
-        if found is not None and b"\n" in found.group():
-            self._separator = b"}" + found.group() + b"{"
+        """Decode every complete element at once; False leaves the text to the scanner."""
+        cut = last_element_end(self._buf)
+        if cut < 0 or cut > self._max:
+            # Nothing complete yet, or past the record bound: the scanner measures each element.
+            self._batch_parse = False
+            return False
+        try:
+            with collector_paused():  # thousands of new dicts would trigger full collections
+                records = orjson.loads(b"[" + self._buf[:cut] + b"]")
+        except orjson.JSONDecodeError:
+            records = None  # invalid text: the scanner locates the fault
+        if not records or any(type(record) is not dict for record in records):
+            self._batch_parse = False
+            return False
+        self._add(records, cut)
+        return True
 
     def _add(self, records: list[Any], end: int) -> None:
         self._batch.extend(records)
