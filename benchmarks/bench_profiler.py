@@ -264,6 +264,13 @@ def main() -> None:
         print(f"  genson               {_mb_s(nd_size, nd.best['genson'])}")
         print(f"  ratio vs parse-only  {nd.ratio('parse')} (target >= 0.4x)")
         print(f"  ratio vs genson      {nd.ratio('genson')} (target >= 4x)")
+        array = folder / "events.json"
+        array.write_bytes(b"[" + b",\n".join(ndjson.read_bytes().splitlines()) + b"]")
+        as_array = min(
+            _cpu_seconds(lambda: profile_chunks(_chunks(array), "json")) for _ in range(3)
+        )
+        print(f"  JSON array inference {_mb_s(array.stat().st_size, as_array)} (no target)")
+        array.unlink()
 
         tab = _rounds(
             {
