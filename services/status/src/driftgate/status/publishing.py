@@ -7,7 +7,6 @@ once. Consumers deduplicate on the CloudEvent id, which the outbox entry fixes a
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,6 +14,7 @@ from typing import Any
 
 from driftgate.contracts import CloudEvent, EventData, parse_event
 from driftgate.runtime.errors import DriftgateError
+from driftgate.runtime.periodic import Periodic
 from driftgate.runtime.publisher import EventPublisher
 from driftgate.runtime.topology import JOB_EVENTS_TOPIC
 from driftgate.status.ports import Outbox, OutboxItem
@@ -66,10 +66,9 @@ class OutboxRelay:
     ) -> None:
         self._publisher = publisher
         self._outbox = outbox
-        self._interval = interval
         self._min_age = timedelta(seconds=min_age)
         self._batch = batch
-        self._stop = asyncio.Event()
+        self._periodic = Periodic("outbox relay pass", self.relay_once, interval, log)
 
     async def relay_once(self, now: datetime | None = None) -> int:
         """Publish what is due; return how many entries were published."""
@@ -84,15 +83,7 @@ class OutboxRelay:
         return published
 
     async def run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                await self.relay_once()
-            except DriftgateError as exc:
-                log.warning("outbox relay pass failed", extra={"error": str(exc)})
-            try:
-                await asyncio.wait_for(self._stop.wait(), self._interval)
-            except TimeoutError:
-                continue
+        await self._periodic.run()
 
     async def stop(self, grace: float) -> None:
-        self._stop.set()
+        await self._periodic.stop(grace)

@@ -7,12 +7,11 @@ job past its start deadline raises ``job.stalled.v1`` once (flag and event in on
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 
 from driftgate.contracts.events import JobStalledV1, JobStatus
-from driftgate.runtime.errors import DriftgateError
+from driftgate.runtime.periodic import Periodic
 from driftgate.status.errors import TransitionConflictError
 from driftgate.status.publishing import outbox_item
 from driftgate.status.transitions import StatusReport, TransitionDeps, transition_from
@@ -60,24 +59,6 @@ async def sweep_once(deps: TransitionDeps) -> SweepResult:
     return SweepResult(timed_out, stalled)
 
 
-class Sweeper:
+def sweeper(deps: TransitionDeps, interval: float) -> Periodic:
     """A component running ``sweep_once`` every ``interval`` seconds."""
-
-    def __init__(self, deps: TransitionDeps, interval: float) -> None:
-        self._deps = deps
-        self._interval = interval
-        self._stop = asyncio.Event()
-
-    async def run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                await sweep_once(self._deps)
-            except DriftgateError as exc:
-                log.warning("sweep failed", extra={"error": str(exc)})
-            try:
-                await asyncio.wait_for(self._stop.wait(), self._interval)
-            except TimeoutError:
-                continue
-
-    async def stop(self, grace: float) -> None:
-        self._stop.set()
+    return Periodic("sweep", lambda: sweep_once(deps), interval, log)

@@ -35,7 +35,7 @@ from driftgate.status.callback_queue import CallbackQueueConsumer
 from driftgate.status.launching import launch_handler
 from driftgate.status.ports import JobLauncher
 from driftgate.status.settings import StatusSettings
-from driftgate.status.sweeper import Sweeper
+from driftgate.status.sweeper import sweeper
 
 SERVICE = "status"
 
@@ -112,7 +112,7 @@ def builder(
             on_listening.append(server)
         runner.add(server)
         runner.add(status.relay)
-        runner.add(Sweeper(status.deps.transitions, settings.sweep_interval_seconds))
+        runner.add(sweeper(status.deps.transitions, settings.sweep_interval_seconds))
         callbacks_queue = handles.naming.name(JOB_CALLBACKS_QUEUE, fifo=True)
         callbacks_url = (await handles.sqs.get_queue_url(QueueName=callbacks_queue))["QueueUrl"]
         runner.add(CallbackQueueConsumer(handles.sqs, callbacks_url, status.callbacks))
