@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from driftgate.contracts import CloudEvent
 from driftgate.contracts.events import PayloadLandedV1
@@ -86,16 +87,9 @@ async def process_payload(
         now=deps.clock(),
     )
     version = registration.version
-    record = PayloadRecord(
-        ingest_id=landed.ingest_id,
-        source_id=landed.source_id,
-        status=PayloadStatus.PROFILED,
-        bucket=landed.bucket,
-        key=landed.key,
-        size_bytes=landed.size_bytes,
-        sha256=landed.sha256,
-        content_type=landed.content_type,
-        received_at=landed.received_at,
+    record = _index_entry(
+        landed,
+        PayloadStatus.PROFILED,
         processed_at=deps.clock(),
         schema_version=version.version,
         record_count=profile.record_count,
@@ -140,16 +134,9 @@ async def _reject(  # noqa: PLR0917 -- private helper, called once
     """Dead-letter an unreadable payload: copy + report, REJECTED record, metric, event."""
     prefix = await deps.dead_letters.store(landed, error)
     now = deps.clock()
-    record = PayloadRecord(
-        ingest_id=landed.ingest_id,
-        source_id=landed.source_id,
-        status=PayloadStatus.REJECTED,
-        bucket=landed.bucket,
-        key=landed.key,
-        size_bytes=landed.size_bytes,
-        sha256=landed.sha256,
-        content_type=landed.content_type,
-        received_at=landed.received_at,
+    record = _index_entry(
+        landed,
+        PayloadStatus.REJECTED,
         processed_at=now,
         reason=str(error),
         error_kind=error.reason,
@@ -178,3 +165,19 @@ async def _reject(  # noqa: PLR0917 -- private helper, called once
         },
     )
     return record
+
+
+def _index_entry(landed: PayloadLandedV1, status: PayloadStatus, **outcome: Any) -> PayloadRecord:
+    """The payload index entry for ``landed``: where the payload lies, and ``outcome``."""
+    return PayloadRecord(
+        ingest_id=landed.ingest_id,
+        source_id=landed.source_id,
+        status=status,
+        bucket=landed.bucket,
+        key=landed.key,
+        size_bytes=landed.size_bytes,
+        sha256=landed.sha256,
+        content_type=landed.content_type,
+        received_at=landed.received_at,
+        **outcome,
+    )
