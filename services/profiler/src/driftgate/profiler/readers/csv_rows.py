@@ -7,9 +7,8 @@ sample window, whose values Arrow reads as text for rename evidence. A block the
 refuses goes to Arrow as all-text columns, and any block Arrow refuses to Python's ``csv``
 module, the reference, which also locates errors by line and row.
 
-Blocks are handed to Arrow without copying the input twice: the chunks are concatenated once
-into Arrow's memory pool, the cut is a zero-copy slice, and in a block without quotes or
-carriage returns the line count comes from Arrow's row count instead of a byte scan.
+A block reaches the scanner or Arrow without copying the input twice: the chunks are
+concatenated once into Arrow's memory pool, and the cut is a zero-copy slice.
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ import sys
 from typing import Any, Final
 
 import pyarrow as pa  # type: ignore[import-untyped]
-import pyarrow.compute as pc  # type: ignore[import-untyped]
 import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 
 from driftgate.profiler import _csv_scan
@@ -57,11 +55,9 @@ def _decode(block: bytes, first_line: int) -> str:
 class _Block:
     """Complete rows: the ``parts`` joined, ending ``end`` bytes into the last part."""
 
-    def __init__(self, parts: list[bytes], end: int, *, plain: bool) -> None:
+    def __init__(self, parts: list[bytes], end: int) -> None:
         self.parts = parts
         self.end = end
-        self.plain = plain
-        """Known to hold no quote: one row per line, blank or not."""
 
     def arrow(self) -> Any:
         """The block as one Arrow buffer: a view of a single part, else one copy into the pool."""
@@ -83,14 +79,6 @@ class _Block:
     def newlines(self) -> int:
         head = sum(part.count(b"\n") for part in self.parts[:-1])
         return head + self.parts[-1].count(b"\n", 0, self.end)
-
-    def holds_cr(self) -> bool:
-        return any(b"\r" in part for part in self.parts[:-1]) or (
-            self.parts[-1].find(b"\r", 0, self.end) >= 0
-        )
-
-    def ends_with_newline(self) -> bool:
-        return self.end > 0 and self.parts[-1][self.end - 1] == ord("\n")
 
 
 class CsvParser:
@@ -168,12 +156,12 @@ class CsvParser:
             if not cut:
                 return None
             self._keep([buf[cut:]])
-            return _Block([buf], cut, plain=False)
+            return _Block([buf], cut)
         for i in range(len(parts) - 1, -1, -1):
             end = parts[i].rfind(b"\n") + 1
             if end:
                 self._keep([parts[i][end:], *parts[i + 1 :]])
-                return _Block(parts[: i + 1], end, plain=True)
+                return _Block(parts[: i + 1], end)
         return None
 
     def close(self) -> None:
@@ -185,7 +173,7 @@ class CsvParser:
             self._read_header(buf)
             return
         if buf and not buf.isspace():
-            self._block(_Block([buf], len(buf), plain=b'"' not in buf))
+            self._block(_whole_block(buf))
 
     def _first_row_end(self) -> int | None:
         start = 0
@@ -225,10 +213,10 @@ class CsvParser:
             self._general(block)
             return
         consumed = head[2]
-        self._general(_plain_block(data.slice(0, consumed).to_pybytes()))
+        self._general(_whole_block(data.slice(0, consumed).to_pybytes()))
         rest = data.slice(consumed)
         if not self._scanned(rest):
-            self._general(_plain_block(rest.to_pybytes()))
+            self._general(_whole_block(rest.to_pybytes()))
 
     def _scanned(self, data: Any) -> bool:
         """Type plain rows in one native pass; False when the block needs the general path."""
@@ -263,21 +251,10 @@ class CsvParser:
     def _arrow_table(self, block: _Block) -> tuple[Any, int] | None:
         """The block as text columns (empty cells null) and its newline count, or None if
         Arrow refuses it (the ``csv`` module decides)."""
-        data = block.arrow()
-        if block.plain:
-            # Every line is a row here, a blank one as a row of nulls: unless such rows exist,
-            # the newline count follows from the row count and the bytes the cells hold.
-            table = self._read(data, keep_blank_lines=True)
-            if table is None:
-                return None
-            if not _may_hold_blank_lines(table):
-                lines = _newlines_without_quotes(table, data.size, block)
-                if lines is not None:
-                    return table, lines
-        table = self._read(data, keep_blank_lines=False)
+        table = self._read(block.arrow())
         return None if table is None else (table, block.newlines())
 
-    def _read(self, data: Any, *, keep_blank_lines: bool) -> Any:
+    def _read(self, data: Any) -> Any:
         assert self._header is not None
         names = [f"c{i}" for i in range(len(self._header))]
         try:
@@ -286,9 +263,7 @@ class CsvParser:
                 read_options=pacsv.ReadOptions(
                     column_names=names, use_threads=False, block_size=data.size + 1
                 ),
-                parse_options=pacsv.ParseOptions(
-                    newlines_in_values=True, ignore_empty_lines=not keep_blank_lines
-                ),
+                parse_options=pacsv.ParseOptions(newlines_in_values=True),
                 convert_options=pacsv.ConvertOptions(
                     column_types=dict.fromkeys(names, pa.string()),
                     null_values=[""],
@@ -328,33 +303,5 @@ class CsvParser:
             self._next_row += 1
 
 
-def _plain_block(data: bytes) -> _Block:
-    return _Block([data], len(data), plain=b'"' not in data)
-
-
-def _may_hold_blank_lines(table: Any) -> bool:
-    """True if some row is null in every column, as a blank line read as a row would be."""
-    if any(column.null_count == 0 for column in table.columns):
-        return False
-    all_null = pc.is_null(table.column(0))
-    for column in table.columns[1:]:
-        all_null = pc.and_(all_null, pc.is_null(column))
-    return bool(pc.any(all_null).as_py())
-
-
-def _newlines_without_quotes(table: Any, size: int, block: _Block) -> int | None:
-    """The newlines in a block without quotes nor blank lines, from what Arrow read of it.
-
-    Such a block is cells, commas and line ends (LF, CRLF or a lone CR, each ending a row),
-    so the cells' bytes tell how many bytes the line ends take. When they are all CRLF, or
-    all one byte and none a CR, there is one newline per row; otherwise None (count them).
-    """
-    rows: int = table.num_rows
-    cells = sum(pc.sum(pc.binary_length(column)).as_py() or 0 for column in table.columns)
-    ends = size - cells - (table.num_columns - 1) * rows
-    lines = rows if block.ends_with_newline() else rows - 1
-    if ends == 2 * lines:
-        return lines
-    if ends == lines and not block.holds_cr():
-        return lines
-    return None
+def _whole_block(data: bytes) -> _Block:
+    return _Block([data], len(data))
