@@ -238,6 +238,71 @@ done:
     return answer;
 }
 
+/* column_classes(data, offsets, validity, offset, length): an Arrow utf8 array's buffers
+ * (validity may be None) -> (class bits, nulls). Arrow has validated the UTF-8. */
+static PyObject *column_classes(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    (void)self;
+    if (nargs != 5) {
+        PyErr_SetString(PyExc_TypeError, "column_classes(data, offsets, validity, offset, length)");
+        return NULL;
+    }
+    Py_ssize_t offset = PyLong_AsSsize_t(args[3]);
+    Py_ssize_t length = PyLong_AsSsize_t(args[4]);
+    if ((offset == -1 || length == -1) && PyErr_Occurred())
+        return NULL;
+    Py_buffer data = {0}, offsets = {0}, validity = {0};
+    int has_data = args[0] != Py_None, has_validity = args[2] != Py_None;
+    if (has_data && PyObject_GetBuffer(args[0], &data, PyBUF_SIMPLE) != 0)
+        return NULL;
+    if (PyObject_GetBuffer(args[1], &offsets, PyBUF_SIMPLE) != 0)
+        goto fail_data;
+    if (has_validity && PyObject_GetBuffer(args[2], &validity, PyBUF_SIMPLE) != 0)
+        goto fail_offsets;
+    if (offset < 0 || length < 0 ||
+        (offset + length + 1) * (Py_ssize_t)sizeof(int32_t) > offsets.len ||
+        (has_validity && (offset + length + 7) / 8 > validity.len)) {
+        PyErr_SetString(PyExc_ValueError, "offset and length do not fit the buffers");
+        goto fail_validity;
+    }
+    const int32_t *ends = offsets.buf;
+    const unsigned char *bytes = has_data ? data.buf : (const unsigned char *)"";
+    const unsigned char *bits = validity.buf;
+    Py_ssize_t data_len = has_data ? data.len : 0;
+    int mask = 0;
+    Py_ssize_t nulls = 0;
+    for (Py_ssize_t i = offset; i < offset + length; i++) {
+        if (has_validity && !((bits[i >> 3] >> (i & 7)) & 1)) {
+            nulls++;
+            continue;
+        }
+        if (ends[i] < 0 || ends[i] > ends[i + 1] || ends[i + 1] > data_len) {
+            PyErr_SetString(PyExc_ValueError, "offsets outside the data buffer");
+            goto fail_validity;
+        }
+        int cls = cell_class(bytes + ends[i], bytes + ends[i + 1]);
+        if (cls == C_NULL)
+            nulls++;
+        mask |= cls;
+    }
+    if (nulls)
+        mask |= C_NULL;
+    if (has_validity)
+        PyBuffer_Release(&validity);
+    PyBuffer_Release(&offsets);
+    if (has_data)
+        PyBuffer_Release(&data);
+    return Py_BuildValue("(in)", mask, nulls);
+fail_validity:
+    if (has_validity)
+        PyBuffer_Release(&validity);
+fail_offsets:
+    PyBuffer_Release(&offsets);
+fail_data:
+    if (has_data)
+        PyBuffer_Release(&data);
+    return NULL;
+}
+
 static PyObject *classify(PyObject *self, PyObject *arg) {
     (void)self;
     Py_buffer view;
@@ -252,6 +317,8 @@ static PyObject *classify(PyObject *self, PyObject *arg) {
 static PyMethodDef methods[] = {
     {"scan", (PyCFunction)(void (*)(void))scan, METH_FASTCALL,
      "scan(data, columns, max_rows) -> (rows, newlines, consumed, masks, nulls) | None"},
+    {"column_classes", (PyCFunction)(void (*)(void))column_classes, METH_FASTCALL,
+     "column_classes(data, offsets, validity, offset, length) -> (class bits, nulls)"},
     {"classify", classify, METH_O, "classify(cell: bytes) -> class bit of one unquoted cell"},
     {NULL, NULL, 0, NULL},
 };

@@ -2,19 +2,14 @@
 
 import csv
 import io
-import math
 from typing import Any
 
 import orjson
-import pyarrow as pa  # type: ignore[import-untyped]
-import pyarrow.compute as pc  # type: ignore[import-untyped]
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from driftgate.profiler.domain.fast_csv import all_timestamps_by_cast
 from driftgate.profiler.domain.fast_inference import walk_records
 from driftgate.profiler.domain.field_walk import ProfileBuilder, profile_records, walk_record
-from driftgate.profiler.domain.type_detection import csv_cell_type
 from driftgate.profiler.errors import UnreadablePayloadError
 from driftgate.profiler.readers import profile_bytes
 from driftgate.profiler.readers.csv_rows import CsvParser
@@ -201,59 +196,6 @@ def test_fast_walk_agrees_on_long_columns_past_the_sample_window(
         {f"f{i}": value for i, value in enumerate(row) if value is not KeyError} for row in rows
     ]
     assert _fast(records, sample_window, batch) == _reference(records, sample_window)
-
-
-def _arrow_reads(text: str, to: Any) -> Any:
-    """The Arrow value of ``text`` cast to ``to``, None if Arrow refuses the text."""
-    try:
-        return pc.cast(pa.array([text]), to)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
-
-
-@settings(max_examples=400)
-@given(st.text(alphabet="0123456789+-.eEinfatyINFAY_x ,", max_size=12))
-def test_arrow_finite_floats_are_numbers_to_the_reference_rules(text: str) -> None:
-    # The CSV fast path settles a column by one Arrow cast when every cell is a finite float.
-    value = _arrow_reads(text, pa.float64())
-    if value is not None and math.isfinite(value[0].as_py()):
-        expected = "number" if "." in text else csv_cell_type(text)
-        assert csv_cell_type(text) == expected
-        assert expected in {"integer", "number"}
-
-
-@settings(max_examples=400)
-@given(
-    st.text(alphabet="0123456789-+T: /", min_size=10, max_size=10)
-    | st.dates().map(lambda d: d.isoformat())
-    | st.sampled_from(["2024-02-29", "2023-02-29", "2024-13-01", "0000-01-01", "2024-1-015"])
-)
-def test_arrow_ten_character_dates_are_dates_to_the_reference_rules(text: str) -> None:
-    # The CSV fast path settles a column by one Arrow cast when every cell is such a date.
-    if _arrow_reads(text, pa.date32()) is not None and len(text) == 10:
-        assert csv_cell_type(text) == "date"
-
-
-TWO_DIGITS = st.integers(0, 99).map(lambda n: f"{n:02d}")
-TIMESTAMP_LIKE = st.builds(
-    lambda date, sep, hh, mm, rest: f"{date}{sep}{hh}{mm}{rest}",
-    st.dates().map(lambda d: d.isoformat()) | st.just("2024-02-30"),
-    st.sampled_from(["T", "t", " ", "_"]),
-    TWO_DIGITS,
-    TWO_DIGITS.map(lambda m: f":{m}") | TWO_DIGITS | st.just(""),
-    st.lists(
-        st.sampled_from([":", ".", ",", "Z", "z", "+", "-", " "]) | TWO_DIGITS, max_size=5
-    ).map("".join),
-)
-
-
-@settings(max_examples=500)
-@given(st.lists(TIMESTAMP_LIKE, min_size=1, max_size=3))
-def test_arrow_timestamps_the_fast_path_accepts_are_timestamps_to_the_reference_rules(
-    texts: list[str],
-) -> None:
-    if all_timestamps_by_cast(pa.array(texts)):
-        assert {csv_cell_type(text) for text in texts} == {"timestamp"}
 
 
 def _blocks_outcome(data: bytes, fast: bool, block_bytes: int, chunk: int) -> Any:

@@ -4,6 +4,8 @@ import csv
 import io
 from typing import Any
 
+import pyarrow as pa  # type: ignore[import-untyped]
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -223,3 +225,22 @@ def test_any_bytes_give_a_consistent_answer_or_a_refusal(
         assert 0 <= n_null <= rows
         assert (mask == 0) == (rows == 0)
         assert bool(mask & 1) == (n_null > 0)
+
+
+@settings(max_examples=500)
+@given(st.lists(CELLS | NEAR_ISO | st.none(), max_size=40), st.integers(0, 5))
+def test_an_arrow_text_column_is_classed_as_its_cells(cells: list[str | None], skip: int) -> None:
+    array = pa.array(cells, pa.string())[skip:]  # sliced: a non-zero offset
+    validity, offsets, data = array.buffers()
+    mask, nulls = _csv_scan.column_classes(data, offsets, validity, array.offset, len(array))
+    rest = cells[skip:]
+    expected = {"null" if cell is None else csv_cell_type(cell) for cell in rest}
+    assert {BITS[bit] for bit in BITS if mask & bit} == expected
+    assert nulls == sum(1 for cell in rest if cell is None or cell == "")
+
+
+def test_column_classes_refuses_offsets_outside_its_buffers() -> None:
+    array = pa.array(["1", "x"], pa.string())
+    validity, offsets, data = array.buffers()
+    with pytest.raises(ValueError, match="do not fit"):
+        _csv_scan.column_classes(data, offsets, validity, 1, 5)
