@@ -10,25 +10,11 @@ union and the profile equals the reference walk's.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import Any
 
 from driftgate.profiler import _csv_scan
 from driftgate.profiler.domain.field_walk import ROOT, ProfileBuilder
-
-# The class bits of the native rules (services/profiler/native/cell_rules.h).
-_CLASSES: Final = (
-    (1, "null"),
-    (2, "integer"),
-    (4, "number"),
-    (8, "boolean"),
-    (16, "date"),
-    (32, "timestamp"),
-    (64, "string"),
-)
-
-
-def class_names(mask: int) -> set[str]:
-    return {name for bit, name in _CLASSES if mask & bit}
+from driftgate.profiler.domain.type_detection import class_names
 
 
 def add_scanned_rows(

@@ -25,15 +25,17 @@ from driftgate.profiler.domain.field_walk import (
     child_path,
     element_path,
 )
-from driftgate.profiler.domain.type_detection import SCALAR_TYPE_NAMES, render_sample
+from driftgate.profiler.domain.type_detection import (
+    SCALAR_TYPE_NAMES,
+    class_names,
+    render_sample,
+)
 
 _NONE: Final = type(None)
 _FILTERABLE: Final = (str, dict, list)
 """Kinds whose empty values are the only falsy ones, so ``filter(None, ...)`` drops nulls."""
 _MAX_WIDTHS: Final = 4
 _PLAIN_KINDS: Final = frozenset((int, float, bool, _NONE))
-# The class bits of the native string typing (services/profiler/native/cell_rules.h).
-_STRING_CLASSES: Final = ((16, "date"), (32, "timestamp"), (64, "string"))
 
 
 def walk_records(builder: ProfileBuilder, records: Sequence[dict[str, Any]]) -> None:
@@ -103,7 +105,7 @@ def _walk_uniform_objects(
             if classes is not None:
                 st = builder.stats(path, prefix)
                 st.present += len(values)
-                st.types.update(_string_names(classes))
+                st.types.update(class_names(classes))
                 continue
         kinds = set(map(type, values))
         if sampling or not kinds <= _PLAIN_KINDS:
@@ -226,8 +228,4 @@ def _string_types(strings: Sequence[str]) -> set[str]:
     classes = string_classes(strings)
     if classes is None:
         raise TypeError("not a column of strings")
-    return _string_names(classes)
-
-
-def _string_names(classes: int) -> set[str]:
-    return {name for bit, name in _STRING_CLASSES if classes & bit}
+    return class_names(classes)

@@ -40,6 +40,23 @@ SCALAR_TYPE_NAMES: Final[dict[type, str]] = {
 }
 
 
+# The same rules in C (services/profiler/native/cell_rules.h) answer with one bit per class.
+CLASS_BITS: Final = (
+    (1, "null"),
+    (2, "integer"),
+    (4, "number"),
+    (8, "boolean"),
+    (16, "date"),
+    (32, "timestamp"),
+    (64, "string"),
+)
+
+
+def class_names(bits: int) -> set[str]:
+    """The type names of the class bits the native rules return."""
+    return {name for bit, name in CLASS_BITS if bits & bit}
+
+
 def string_type(text: str) -> str:
     """``timestamp``, ``date`` or ``string`` for a JSON string value."""
     # Cheap pre-check: both ISO forms start with four digits and a dash.
